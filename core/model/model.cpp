@@ -1,0 +1,64 @@
+#include "core/model/account.hpp"
+
+#include <array>
+#include <utility>
+
+namespace confrere::model {
+
+namespace {
+template <class E, std::size_t N>
+std::optional<E> lookup(const std::array<std::pair<E, std::string_view>, N>& table,
+                        std::string_view s)
+{
+    for (const auto& [value, name] : table)
+        if (name == s)
+            return value;
+    return std::nullopt;
+}
+
+template <class E, std::size_t N>
+std::string_view name_of(const std::array<std::pair<E, std::string_view>, N>& table, E e)
+{
+    for (const auto& [value, name] : table)
+        if (value == e)
+            return name;
+    return "unknown";
+}
+
+constexpr std::array<std::pair<AccountState, std::string_view>, 4> kStates{{
+    {AccountState::Pending, "pending"},
+    {AccountState::Active, "active"},
+    {AccountState::Rejected, "rejected"},
+    {AccountState::Suspended, "suspended"},
+}};
+constexpr std::array<std::pair<Role, std::string_view>, 4> kRoles{{
+    {Role::Member, "member"},
+    {Role::Moderator, "moderator"},
+    {Role::Admin, "admin"},
+    {Role::Partner, "partner"},
+}};
+constexpr std::array<std::pair<IdentifierKind, std::string_view>, 3> kKinds{{
+    {IdentifierKind::Rpps, "rpps"},
+    {IdentifierKind::Adeli, "adeli"},
+    {IdentifierKind::Student, "student"},
+}};
+constexpr std::array<std::pair<PrecheckOutcome, std::string_view>, 6> kOutcomes{{
+    {PrecheckOutcome::Match, "match"},
+    {PrecheckOutcome::NameMismatch, "name_mismatch"},
+    {PrecheckOutcome::ProfessionNotAdmitted, "profession_not_admitted"},
+    {PrecheckOutcome::NotFound, "not_found"},
+    {PrecheckOutcome::NoDirectory, "no_directory"},
+    {PrecheckOutcome::NotApplicable, "not_applicable"},
+}};
+} // namespace
+
+std::string_view to_string(AccountState s) { return name_of(kStates, s); }
+std::optional<AccountState> account_state_from_string(std::string_view s) { return lookup(kStates, s); }
+std::string_view to_string(Role r) { return name_of(kRoles, r); }
+std::optional<Role> role_from_string(std::string_view s) { return lookup(kRoles, s); }
+std::string_view to_string(IdentifierKind k) { return name_of(kKinds, k); }
+std::optional<IdentifierKind> identifier_kind_from_string(std::string_view s) { return lookup(kKinds, s); }
+std::string_view to_string(PrecheckOutcome o) { return name_of(kOutcomes, o); }
+std::optional<PrecheckOutcome> precheck_outcome_from_string(std::string_view s) { return lookup(kOutcomes, s); }
+
+} // namespace confrere::model

@@ -1,0 +1,20 @@
+// Who may read what (DESIGN rule 1). Every handler asks here; no rule is written twice.
+#pragma once
+
+#include "core/base/result.hpp"
+#include "core/model/account.hpp"
+
+namespace confrere::services {
+
+// The viewer may read members' content and profiles: an active member, moderator or admin.
+// Forbidden for pending ("pending approval", Mastodon's wording), rejected, suspended accounts
+// and for partners (who read no discussion and no member data).
+Status require_member_reader(const model::Account& viewer);
+
+// The viewer may run the validation queue: an active moderator or admin.
+Status require_moderator(const model::Account& viewer);
+
+// The account may be discovered by federation (WebFinger, actor document): active only.
+bool is_discoverable_identity(const model::Account& account);
+
+} // namespace confrere::services

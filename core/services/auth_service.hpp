@@ -1,0 +1,51 @@
+// Sign-in, sessions and who is asking.
+#pragma once
+
+#include "core/base/id.hpp"
+#include "core/base/result.hpp"
+#include "core/model/account.hpp"
+#include "core/model/session.hpp"
+#include "storage/store.hpp"
+
+#include <chrono>
+#include <string>
+
+namespace confrere::services {
+
+struct SignedIn {
+    model::Account account;
+    model::Session session;
+    std::string token;  // the bearer secret, returned once (cookie value); only its hash is stored
+};
+
+struct Authenticated {
+    model::Account account;
+    model::Session session;
+};
+
+class AuthService {
+public:
+    AuthService(storage::Store& store, const Clock& clock, IdGenerator& ids,
+                std::chrono::hours session_lifetime = std::chrono::hours(24 * 30))
+        : store_(store), clock_(clock), ids_(ids), lifetime_(session_lifetime)
+    {
+    }
+
+    // Unauthorized for an unknown login or a wrong password (same message, same cost);
+    // Forbidden for rejected or suspended accounts. Pending accounts do sign in: they may only
+    // see their registration status.
+    Result<SignedIn> sign_in(std::string_view login, std::string_view password);
+
+    // Unauthorized if the token is unknown or expired, or its account no longer exists.
+    Result<Authenticated> authenticate(std::string_view token);
+
+    Status sign_out(const model::Session& session);
+
+private:
+    storage::Store& store_;
+    const Clock& clock_;
+    IdGenerator& ids_;
+    std::chrono::hours lifetime_;
+};
+
+} // namespace confrere::services

@@ -1,0 +1,83 @@
+// Registration of applicants and creation of accounts by operators.
+#pragma once
+
+#include "core/base/id.hpp"
+#include "core/base/result.hpp"
+#include "core/model/account.hpp"
+#include "storage/store.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace confrere::services {
+
+// What the instance admits, from its configuration.
+struct InstancePolicy {
+    std::vector<int> professions;   // TRE_G15 codes admitted
+    bool registrations_open = true; // false: only operators create accounts
+};
+
+struct RegistrationRequest {
+    std::string username;
+    std::string email;
+    std::string password;
+    std::string first_name;
+    std::string last_name;
+    std::string identifier_kind;  // "rpps", "adeli" or "student"
+    std::string identifier;
+    std::optional<int> profession_code;
+    std::string locale = "fr";
+    std::string motivation;
+    bool agreement = false;
+    std::optional<model::Attestation> attestation;
+};
+
+struct AccountCreation {
+    std::string username;
+    std::string email;
+    std::string password;
+    model::Role role = model::Role::Member;
+    bool validated = false;
+    std::string first_name;
+    std::string last_name;
+    int profession_code = 0;
+};
+
+class RegistrationService {
+public:
+    RegistrationService(storage::Store& store, const Clock& clock, IdGenerator& ids,
+                        InstancePolicy policy);
+
+    // Validates the request, pre-checks the identifier against the imported directory and
+    // stores a pending account with its pre-check. Unprocessable (with Error::field) for any
+    // invalid or taken field; Forbidden if registrations are closed. Nothing is stored on error.
+    Result<model::Account> register_applicant(const RegistrationRequest& request);
+
+    // An operator's account (CLI): any role, optionally active at once.
+    // Unprocessable for an invalid or taken username/e-mail.
+    Result<model::Account> create_account(const AccountCreation& request);
+
+    // Compares an identity and declared names with the current directory import.
+    Result<model::Precheck> precheck(storage::Repositories& repos,
+                                     const model::ProfessionalIdentity& identity,
+                                     std::string_view first_name, std::string_view last_name) const;
+
+private:
+    Result<model::Account> store_new(storage::NewAccount account);
+
+    storage::Store& store_;
+    const Clock& clock_;
+    IdGenerator& ids_;
+    InstancePolicy policy_;
+};
+
+// Field validators shared by registration and the CLI (Unprocessable with Error::field).
+Status validate_username(std::string_view username);
+Status validate_email(std::string_view email);
+Status validate_password(std::string_view password);
+
+// The attestation's real type from its first bytes: PDF, PNG or JPEG; Unprocessable otherwise.
+Result<std::string> sniff_attestation_type(std::string_view data);
+
+} // namespace confrere::services

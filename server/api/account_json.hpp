@@ -1,0 +1,31 @@
+// Mastodon entities for accounts: Account, CredentialAccount, Admin::Account.
+#pragma once
+
+#include "core/model/account.hpp"
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <string>
+#include <string_view>
+
+namespace confrere::server::api {
+
+using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
+
+void write_string(JsonWriter& w, const char* key, std::string_view value);
+
+// Mastodon Account. Never contains the e-mail or the professional identifier.
+void write_account(JsonWriter& w, const model::Account& a, std::string_view base_url);
+
+// CredentialAccount: Account + source + role, for the account itself.
+std::string credential_account_json(const model::Account& a, std::string_view base_url);
+
+std::string account_json(const model::Account& a, std::string_view base_url);
+
+// Admin::Account plus a "confrere" object with the registration (identifier, pre-check).
+// Moderators only.
+void write_admin_account(JsonWriter& w, const model::Registration& r, std::string_view base_url);
+std::string admin_account_json(const model::Registration& r, std::string_view base_url);
+
+} // namespace confrere::server::api

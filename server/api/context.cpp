@@ -1,0 +1,66 @@
+#include "server/api/context.hpp"
+
+#include "core/crypto/secrets.hpp"
+#include "core/services/access_policy.hpp"
+
+namespace confrere::server::api {
+
+std::optional<std::string> session_cookie(const http::Request& req)
+{
+    auto header = req.header("cookie");
+    if (!header)
+        return std::nullopt;
+    std::string_view rest = *header;
+    while (!rest.empty()) {
+        auto semi = rest.find(';');
+        std::string_view part = rest.substr(0, semi);
+        while (!part.empty() && part.front() == ' ')
+            part.remove_prefix(1);
+        auto eq = part.find('=');
+        if (eq != std::string_view::npos && part.substr(0, eq) == kSessionCookie)
+            return std::string(part.substr(eq + 1));
+        if (semi == std::string_view::npos)
+            break;
+        rest.remove_prefix(semi + 1);
+    }
+    return std::nullopt;
+}
+
+Result<Caller> authenticate(Context& ctx, const http::Request& req)
+{
+    std::optional<std::string> token;
+    bool via_cookie = false;
+    if (auto authorization = req.header("authorization")) {
+        std::string_view value = *authorization;
+        if (value.size() > 7 && (value.starts_with("Bearer ") || value.starts_with("bearer ")))
+            token = std::string(value.substr(7));
+        else
+            return fail(ErrorKind::Unauthorized, "The access token is invalid");
+    } else if (auto cookie = session_cookie(req)) {
+        token = std::move(cookie);
+        via_cookie = true;
+    }
+    if (!token)
+        return fail(ErrorKind::Unauthorized, "This resource requires a signed-in member.");
+    auto auth = ctx.auth.authenticate(*token);
+    if (!auth)
+        return forward(auth);
+    if (via_cookie && req.method != "GET" && req.method != "HEAD") {
+        auto csrf = req.header("x-csrf-token");
+        if (!csrf || !crypto::constant_time_equal(*csrf, auth->session.csrf_token))
+            return fail(ErrorKind::Forbidden, "Missing or invalid CSRF token.");
+    }
+    return Caller{std::move(*auth), via_cookie};
+}
+
+Result<Caller> authenticate_member(Context& ctx, const http::Request& req)
+{
+    auto caller = authenticate(ctx, req);
+    if (!caller)
+        return caller;
+    if (auto rc = services::require_member_reader(caller->auth.account); !rc)
+        return forward(rc);
+    return caller;
+}
+
+} // namespace confrere::server::api

@@ -1,0 +1,49 @@
+// What the handlers share: configuration, the store and the services. Built once in main().
+#pragma once
+
+#include "core/base/id.hpp"
+#include "core/base/time.hpp"
+#include "core/services/auth_service.hpp"
+#include "core/services/moderation_service.hpp"
+#include "core/services/registration_service.hpp"
+#include "server/config/config.hpp"
+#include "server/http/message.hpp"
+#include "storage/store.hpp"
+
+#include <string>
+
+namespace confrere::server::api {
+
+struct Context {
+    const Config& config;
+    storage::Store& store;
+    const Clock& clock;
+    IdGenerator& ids;
+    services::RegistrationService& registrations;
+    services::ModerationService& moderation;
+    services::AuthService& auth;
+    std::string base_url;        // no trailing slash
+    std::string host;            // authority of base_url: host[:port], for acct: handles
+    std::string instance_public_key_pem;
+    bool secure_cookies = false; // base_url is https
+};
+
+// The caller's identity, from `Authorization: Bearer` or the session cookie.
+struct Caller {
+    services::Authenticated auth;
+    bool via_cookie = false;
+};
+
+// Unauthorized without valid credentials. State-changing requests (not GET/HEAD) made with
+// the cookie must carry X-CSRF-Token matching the session's, else Forbidden.
+Result<Caller> authenticate(Context& ctx, const http::Request& req);
+
+// authenticate() + services::require_member_reader.
+Result<Caller> authenticate_member(Context& ctx, const http::Request& req);
+
+// The session token from the Cookie header, if any.
+std::optional<std::string> session_cookie(const http::Request& req);
+
+inline constexpr const char* kSessionCookie = "confrere_session";
+
+} // namespace confrere::server::api

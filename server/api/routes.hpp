@@ -1,0 +1,27 @@
+// Each resource file registers its routes; main() calls register_all_routes once.
+#pragma once
+
+#include "server/api/context.hpp"
+#include "server/http/router.hpp"
+
+namespace confrere::server::api {
+
+void register_account_routes(http::Router& router, Context& ctx);
+void register_auth_routes(http::Router& router, Context& ctx);
+void register_admin_routes(http::Router& router, Context& ctx);
+void register_discovery_routes(http::Router& router, Context& ctx);
+void register_activitypub_routes(http::Router& router, Context& ctx);
+
+inline void register_all_routes(http::Router& router, Context& ctx)
+{
+    register_discovery_routes(router, ctx);
+    register_activitypub_routes(router, ctx);
+    register_auth_routes(router, ctx);
+    register_account_routes(router, ctx);
+    register_admin_routes(router, ctx);
+}
+
+// Parses a decimal id from a path parameter; NotFound if it is not one (ids are opaque).
+Result<Id> parse_id(std::string_view text);
+
+} // namespace confrere::server::api

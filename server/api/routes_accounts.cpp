@@ -1,0 +1,188 @@
+// Registration (Mastodon POST /api/v1/accounts with the professional fields) and member-facing
+// account reads.
+#include "core/services/access_policy.hpp"
+#include "server/api/account_json.hpp"
+#include "server/api/routes.hpp"
+#include "server/http/form.hpp"
+
+#include <charconv>
+
+namespace confrere::server::api {
+
+using http::Request;
+using http::Response;
+using http::PathParams;
+
+Result<Id> parse_id(std::string_view text)
+{
+    Id id = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+    if (ec != std::errc() || end != text.data() + text.size() || id <= 0)
+        return fail(ErrorKind::NotFound, "Record not found");
+    return id;
+}
+
+namespace {
+
+Response handle_register(Context& ctx, const Request& req)
+{
+    auto params = http::parse_params(req);
+    if (!params)
+        return http::error_response(params.error());
+    services::RegistrationRequest r;
+    r.username = params->get_or("username");
+    r.email = params->get_or("email");
+    r.password = params->get_or("password");
+    r.first_name = params->get_or("first_name");
+    r.last_name = params->get_or("last_name");
+    r.identifier_kind = params->get_or("identifier_kind");
+    r.identifier = params->get_or("identifier");
+    r.locale = params->get_or("locale", "fr");
+    r.motivation = params->get_or("reason");
+    r.agreement = params->flag("agreement");
+    if (auto code = params->get("profession_code"); code && !code->empty()) {
+        auto parsed = parse_id(*code);
+        if (!parsed || *parsed > 99)
+            return http::error_response(Error{ErrorKind::Unprocessable, "Unknown profession code.", {}, "profession_code"});
+        r.profession_code = static_cast<int>(*parsed);
+    }
+    if (auto file = params->files.find("attestation"); file != params->files.end())
+        r.attestation = model::Attestation{file->second.content_type, file->second.data};
+    auto account = ctx.registrations.register_applicant(r);
+    if (!account)
+        return http::error_response(account.error());
+    rapidjson::StringBuffer buf;
+    JsonWriter w(buf);
+    w.StartObject();
+    write_string(w, "id", std::to_string(account->id));
+    write_string(w, "username", account->username);
+    write_string(w, "state", model::to_string(account->state));
+    write_string(w, "message", "Your registration is waiting for a moderator's validation.");
+    w.EndObject();
+    return http::json_response(200, buf.GetString());
+}
+
+// The caller's own registration status: the one thing a pending account may read.
+Response handle_registration_status(Context& ctx, const Request& req)
+{
+    auto caller = authenticate(ctx, req);
+    if (!caller)
+        return http::error_response(caller.error());
+    const model::Account& a = caller->auth.account;
+    rapidjson::StringBuffer buf;
+    JsonWriter w(buf);
+    w.StartObject();
+    write_string(w, "id", std::to_string(a.id));
+    write_string(w, "username", a.username);
+    write_string(w, "state", model::to_string(a.state));
+    write_string(w, "role", model::to_string(a.role));
+    if (a.state == model::AccountState::Rejected || a.state == model::AccountState::Suspended)
+        write_string(w, "reason", a.moderation_reason);
+    w.EndObject();
+    return http::json_response(200, buf.GetString());
+}
+
+Response handle_verify_credentials(Context& ctx, const Request& req)
+{
+    auto caller = authenticate(ctx, req);
+    if (!caller)
+        return http::error_response(caller.error());
+    // Partners may see their own account; pending and suspended accounts may not.
+    const model::Account& a = caller->auth.account;
+    if (a.state != model::AccountState::Active)
+        if (auto rc = services::require_member_reader(a); !rc)
+            return http::error_response(rc.error());
+    return http::json_response(200, credential_account_json(a, ctx.base_url));
+}
+
+Response with_account(Context& ctx, const Request& req,
+                      const std::function<Result<std::optional<model::Account>>(storage::Repositories&)>& find)
+{
+    auto caller = authenticate_member(ctx, req);
+    if (!caller)
+        return http::error_response(caller.error());
+    std::optional<model::Account> found;
+    Status done = ctx.store.read([&](storage::Repositories& repos) -> Status {
+        auto a = find(repos);
+        if (!a)
+            return forward(a);
+        found = std::move(*a);
+        return ok();
+    });
+    if (!done)
+        return http::error_response(done.error());
+    // Only validated members are visible to other members.
+    if (!found || !services::is_discoverable_identity(*found))
+        return http::error_response(Error{ErrorKind::NotFound, "Record not found", {}, {}});
+    return http::json_response(200, account_json(*found, ctx.base_url));
+}
+
+Response handle_directory(Context& ctx, const Request& req)
+{
+    auto caller = authenticate_member(ctx, req);
+    if (!caller)
+        return http::error_response(caller.error());
+    storage::AccountQuery q;
+    q.state = model::AccountState::Active;
+    q.discoverable_only = true;
+    q.limit = 40;
+    if (auto limit = req.query_param("limit")) {
+        auto n = parse_id(*limit);
+        if (n)
+            q.limit = static_cast<int>(std::min<Id>(*n, 80));
+    }
+    std::vector<model::Account> accounts;
+    Status done = ctx.store.read([&](storage::Repositories& repos) -> Status {
+        auto list = repos.accounts().list(q);
+        if (!list)
+            return forward(list);
+        accounts = std::move(*list);
+        return ok();
+    });
+    if (!done)
+        return http::error_response(done.error());
+    rapidjson::StringBuffer buf;
+    JsonWriter w(buf);
+    w.StartArray();
+    for (const auto& a : accounts)
+        write_account(w, a, ctx.base_url);
+    w.EndArray();
+    return http::json_response(200, buf.GetString());
+}
+
+} // namespace
+
+void register_account_routes(http::Router& router, Context& ctx)
+{
+    router.add("POST", "/api/v1/accounts",
+               [&ctx](const Request& req, const PathParams&) { return handle_register(ctx, req); },
+               http::RouteLimits{ctx.config.max_upload_bytes});
+    router.add("GET", "/api/v1/confrere/registration",
+               [&ctx](const Request& req, const PathParams&) { return handle_registration_status(ctx, req); });
+    router.add("GET", "/api/v1/accounts/verify_credentials",
+               [&ctx](const Request& req, const PathParams&) { return handle_verify_credentials(ctx, req); });
+    router.add("GET", "/api/v1/accounts/lookup", [&ctx](const Request& req, const PathParams&) {
+        std::string acct = req.query_param("acct").value_or("");
+        // Local accounts only for now; "user@ourhost" is the same account.
+        if (auto at = acct.find('@'); at != std::string::npos) {
+            if (acct.substr(at + 1) != ctx.host)
+                return http::error_response(Error{ErrorKind::NotFound, "Record not found", {}, {}});
+            acct.resize(at);
+        }
+        return with_account(ctx, req, [&acct](storage::Repositories& r) { return r.accounts().find_by_username(acct); });
+    });
+    router.add("GET", "/api/v1/accounts/:id", [&ctx](const Request& req, const PathParams& p) {
+        auto id = parse_id(p.at("id"));
+        if (!id) {
+            // Authentication first: an anonymous caller learns nothing, not even "not found".
+            if (auto caller = authenticate_member(ctx, req); !caller)
+                return http::error_response(caller.error());
+            return http::error_response(id.error());
+        }
+        return with_account(ctx, req, [id = *id](storage::Repositories& r) { return r.accounts().find_by_id(id); });
+    });
+    router.add("GET", "/api/v1/directory",
+               [&ctx](const Request& req, const PathParams&) { return handle_directory(ctx, req); });
+}
+
+} // namespace confrere::server::api

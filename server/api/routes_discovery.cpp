@@ -1,0 +1,147 @@
+// What any client or peer may read without signing in (DESIGN rule 1's exceptions): health,
+// WebFinger for exact handles, host-meta, NodeInfo, the instance description.
+#include "core/services/access_policy.hpp"
+#include "federation/documents.hpp"
+#include "server/api/account_json.hpp"
+#include "server/api/routes.hpp"
+
+namespace confrere::server::api {
+
+using http::PathParams;
+using http::Request;
+using http::Response;
+
+namespace {
+
+Response handle_health(Context& ctx)
+{
+    if (auto rc = ctx.store.ping(); !rc)
+        return http::error_response(Error{ErrorKind::Unavailable, "Database unavailable.", rc.error().detail, {}});
+    return http::json_response(200, R"({"status":"ok"})");
+}
+
+// RFC 7033 §4: exact resources only, so members cannot be enumerated.
+Response handle_webfinger(Context& ctx, const Request& req)
+{
+    auto resource = req.query_param("resource");
+    if (!resource)
+        return http::error_response(Error{ErrorKind::InvalidInput, "The resource parameter is required.", {}, {}});
+    auto query = federation::parse_webfinger_resource(*resource, ctx.host, ctx.base_url);
+    if (!query)
+        return http::error_response(query.error());
+    Response r;
+    r.content_type = federation::kJrdJson;
+    r.with_header("Access-Control-Allow-Origin", "*");
+    r.with_header("Cache-Control", "max-age=300, public");
+    if (query->instance_actor) {
+        r.body = federation::webfinger_json("acct:" + ctx.host + "@" + ctx.host,
+                                            federation::instance_actor_url(ctx.base_url), "");
+        return r;
+    }
+    std::optional<model::Account> account;
+    Status done = ctx.store.read([&](storage::Repositories& repos) -> Status {
+        auto a = repos.accounts().find_by_username(query->username);
+        if (!a)
+            return forward(a);
+        account = std::move(*a);
+        return ok();
+    });
+    if (!done)
+        return http::error_response(done.error());
+    if (!account || !services::is_discoverable_identity(*account))
+        return http::error_response(Error{ErrorKind::NotFound, "Not found.", {}, {}});
+    federation::ActorUrls urls(ctx.base_url, account->username);
+    r.body = federation::webfinger_json("acct:" + account->username + "@" + ctx.host, urls.id, urls.profile);
+    return r;
+}
+
+Response handle_nodeinfo(Context& ctx, std::string_view schema)
+{
+    federation::NodeInfo info;
+    info.version = CONFRERE_VERSION;
+    info.instance_name = ctx.config.name;
+    info.instance_description = ctx.config.description;
+    info.professions = ctx.config.professions;
+    info.languages = ctx.config.languages;
+    Status done = ctx.store.read([&](storage::Repositories& repos) -> Status {
+        auto n = repos.accounts().count(model::AccountState::Active);
+        if (!n)
+            return forward(n);
+        info.users_total = *n;
+        return ok();
+    });
+    if (!done)
+        return http::error_response(done.error());
+    Response r;
+    r.content_type = "application/json; profile=\"http://nodeinfo.diaspora.software/ns/schema/" +
+                     std::string(schema) + "#\"";
+    r.body = federation::nodeinfo_json(info, schema);
+    r.with_header("Access-Control-Allow-Origin", "*");
+    return r;
+}
+
+// Mastodon's Instance (v1), with what clients read; Mastodon.py needs a parseable version.
+Response handle_instance_v1(Context& ctx)
+{
+    rapidjson::StringBuffer buf;
+    JsonWriter w(buf);
+    w.StartObject();
+    write_string(w, "uri", ctx.host);
+    write_string(w, "title", ctx.config.name);
+    write_string(w, "short_description", ctx.config.description);
+    write_string(w, "description", ctx.config.description);
+    write_string(w, "email", ctx.config.contact_email);
+    write_string(w, "version", std::string("4.2.0 (compatible; Confrère ") + CONFRERE_VERSION + ")");
+    w.Key("urls");
+    w.StartObject();
+    std::string ws = ctx.base_url;
+    ws.replace(0, ws.find(':'), ws.starts_with("https") ? "wss" : "ws");
+    write_string(w, "streaming_api", ws);
+    w.EndObject();
+    w.Key("languages");
+    w.StartArray();
+    for (const auto& l : ctx.config.languages)
+        w.String(l.c_str());
+    w.EndArray();
+    w.Key("registrations");
+    w.Bool(ctx.config.registration == "approval");
+    w.Key("approval_required");
+    w.Bool(true);
+    w.Key("invites_enabled");
+    w.Bool(false);
+    w.Key("confrere");
+    w.StartObject();
+    w.Key("professions");
+    w.StartArray();
+    for (int code : ctx.config.professions)
+        w.Int(code);
+    w.EndArray();
+    w.Key("members_only");
+    w.Bool(true);
+    w.EndObject();
+    w.EndObject();
+    return http::json_response(200, buf.GetString());
+}
+
+} // namespace
+
+void register_discovery_routes(http::Router& router, Context& ctx)
+{
+    router.add("GET", "/health", [&ctx](const Request&, const PathParams&) { return handle_health(ctx); });
+    router.add("GET", "/.well-known/webfinger",
+               [&ctx](const Request& req, const PathParams&) { return handle_webfinger(ctx, req); });
+    router.add("GET", "/.well-known/host-meta", [&ctx](const Request&, const PathParams&) {
+        Response r;
+        r.content_type = "application/xrd+xml; charset=utf-8";
+        r.body = federation::host_meta_xml(ctx.base_url);
+        return r;
+    });
+    router.add("GET", "/.well-known/nodeinfo", [&ctx](const Request&, const PathParams&) {
+        return http::json_response(200, federation::nodeinfo_links_json(ctx.base_url));
+    });
+    router.add("GET", "/nodeinfo/2.1", [&ctx](const Request&, const PathParams&) { return handle_nodeinfo(ctx, "2.1"); });
+    router.add("GET", "/nodeinfo/2.0", [&ctx](const Request&, const PathParams&) { return handle_nodeinfo(ctx, "2.0"); });
+    router.add("GET", "/api/v1/instance", [&ctx](const Request&, const PathParams&) { return handle_instance_v1(ctx); });
+}
+
+} // namespace confrere::server::api
