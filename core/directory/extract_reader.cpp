@@ -11,7 +11,6 @@
 #include <cstring>
 #include <optional>
 #include <string_view>
-#include <system_error>
 #include <vector>
 
 namespace confrere::directory {
@@ -74,7 +73,7 @@ struct Scan {
 };
 
 // First pass (health-domain.md §2.2): UTF-8 if the whole file is valid UTF-8, else
-// Windows-1252. Stops at the first invalid sequence; CP1252 files usually fail on line 2.
+// Windows-1252. Stops at the first invalid sequence: a CP1252 file fails in its header.
 Result<Scan> scan_encoding(std::FILE* f, const std::filesystem::path& path)
 {
     std::vector<unsigned char> buf(kChunkSize + 4);
@@ -348,6 +347,33 @@ std::string_view field_or_empty(const std::vector<std::string_view>& fields, std
     return at == kAbsent ? std::string_view{} : fields[at];
 }
 
+// A wrong count is how a cut download shows: its last line stops mid-row.
+Error wrong_field_count(std::int64_t line_number, const Layout& layout, std::size_t found)
+{
+    return invalid("line " + std::to_string(line_number) + ": expected "
+                   + std::to_string(layout.shown(layout.fields)) + " fields, found "
+                   + std::to_string(layout.shown(found)) + " (truncated or corrupt file?)");
+}
+
+// Fills `entry` from a row, reusing its strings' capacity. False for a row without a national
+// id or with a non-numeric profession code: nothing to match a registration against.
+bool fill_entry(model::DirectoryEntry& entry, const std::vector<std::string_view>& fields,
+                const Layout& layout, Encoding encoding)
+{
+    const auto national_id = text::trim(fields[layout.at[kNationalId]]);
+    const auto profession = parse_code(fields[layout.at[kProfession]]);
+    if (national_id.empty() || !profession)
+        return false;
+    entry.national_id.assign(national_id);
+    entry.bare_id.assign(text::trim(fields[layout.at[kBareId]]));
+    entry.profession_code = *profession;
+    assign_text(entry.last_name, fields[layout.at[kLastName]], encoding);
+    assign_text(entry.first_name, fields[layout.at[kFirstName]], encoding);
+    assign_text(entry.profession_label, field_or_empty(fields, layout.at[kLabel]), encoding);
+    assign_text(entry.category_code, field_or_empty(fields, layout.at[kCategory]), encoding);
+    return true;
+}
+
 } // namespace
 
 Result<ExtractStats> read_extract(const std::filesystem::path& file, const EntrySink& sink)
@@ -401,36 +427,15 @@ Result<ExtractStats> read_extract(const std::filesystem::path& file, const Entry
             continue;
         }
         if (first_blank != 0)
-            return fail(ErrorKind::InvalidInput,
-                        "line " + std::to_string(first_blank) + ": expected "
-                            + std::to_string(layout->shown(layout->fields))
-                            + " fields, found 0 (truncated or corrupt file?)");
+            return std::unexpected(wrong_field_count(first_blank, *layout, 1));
 
-        const std::size_t count = split(line, layout->wanted, fields);
-        // A wrong count is how a cut download shows: the last line stops mid-row.
-        if (count != layout->fields)
-            return fail(ErrorKind::InvalidInput,
-                        "line " + std::to_string(line_number) + ": expected "
-                            + std::to_string(layout->shown(layout->fields)) + " fields, found "
-                            + std::to_string(layout->shown(count))
-                            + " (truncated or corrupt file?)");
+        if (const std::size_t count = split(line, layout->wanted, fields); count != layout->fields)
+            return std::unexpected(wrong_field_count(line_number, *layout, count));
         ++stats.rows;
-
-        const auto national_id = text::trim(fields[layout->at[kNationalId]]);
-        const auto profession = parse_code(fields[layout->at[kProfession]]);
-        if (national_id.empty() || !profession) {
+        if (!fill_entry(entry, fields, *layout, stats.encoding)) {
             ++stats.skipped;
             continue;
         }
-        entry.national_id.assign(national_id);
-        entry.bare_id.assign(text::trim(fields[layout->at[kBareId]]));
-        entry.profession_code = *profession;
-        assign_text(entry.last_name, fields[layout->at[kLastName]], stats.encoding);
-        assign_text(entry.first_name, fields[layout->at[kFirstName]], stats.encoding);
-        assign_text(entry.profession_label, field_or_empty(fields, layout->at[kLabel]),
-                    stats.encoding);
-        assign_text(entry.category_code, field_or_empty(fields, layout->at[kCategory]),
-                    stats.encoding);
         if (auto status = sink(entry); !status)
             return std::unexpected(status.error());
     }
