@@ -5,6 +5,8 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <algorithm>
+#include <cctype>
 #include <string>
 
 namespace confrere::federation {
@@ -51,6 +53,13 @@ void public_key(Writer& w, std::string_view key_id, std::string_view owner, std:
     kv(w, "owner", owner);
     kv(w, "publicKeyPem", pem);
     w.EndObject();
+}
+
+bool iequals(std::string_view a, std::string_view b)
+{
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+           });
 }
 
 std::string escape_xml(std::string_view s)
@@ -107,9 +116,10 @@ Result<WebfingerQuery> parse_webfinger_resource(std::string_view resource, std::
             return fail(ErrorKind::InvalidInput, "The resource must look like acct:user@host.");
         std::string_view user = acct.substr(0, at);
         std::string_view domain = acct.substr(at + 1);
-        if (domain != host)
+        // RFC 3986 §3.2.2: the host is case-insensitive.
+        if (!iequals(domain, host))
             return fail(ErrorKind::NotFound, "Not found.");
-        if (user == host) {
+        if (iequals(user, host)) {
             q.instance_actor = true;
             return q;
         }

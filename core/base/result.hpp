@@ -16,6 +16,7 @@ enum class ErrorKind {
     Unauthorized,    // 401: no or bad credentials
     Forbidden,       // 403: authenticated but not allowed (pending account, wrong role)
     NotFound,        // 404
+    MethodNotAllowed,// 405: the path exists, not with this method
     Conflict,        // 409: concurrent change or unique constraint
     Gone,            // 410
     PayloadTooLarge, // 413

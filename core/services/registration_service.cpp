@@ -61,6 +61,23 @@ bool first_names_match(const std::string& declared, const std::string& directory
     return any;
 }
 
+// Checks the fields people choose in the order they fill them, so that the first conflict
+// reported is the username's when both username and e-mail are taken.
+Status check_available(storage::Repositories& repos, const model::Account& account)
+{
+    auto by_name = repos.accounts().find_by_username(account.username);
+    if (!by_name)
+        return forward(by_name);
+    if (*by_name)
+        return std::unexpected(unprocessable("username", "This username is already taken."));
+    auto by_email = repos.accounts().find_credentials(account.email);
+    if (!by_email)
+        return forward(by_email);
+    if (*by_email)
+        return std::unexpected(unprocessable("email", "This e-mail address is already registered."));
+    return ok();
+}
+
 } // namespace
 
 Status validate_username(std::string_view username)
@@ -252,6 +269,8 @@ Result<model::Account> RegistrationService::register_applicant(const Registratio
         if (n.account.profession_code == 0 && check->outcome == model::PrecheckOutcome::Match)
             n.account.profession_code = check->directory_profession_code;
         n.precheck = std::move(*check);
+        if (auto rc = check_available(repos, n.account); !rc)
+            return rc;
         return repos.accounts().insert(n);
     });
     if (!stored) {
@@ -302,7 +321,11 @@ Result<model::Account> RegistrationService::create_account(const AccountCreation
 
 Result<model::Account> RegistrationService::store_new(storage::NewAccount n)
 {
-    Status stored = store_.write([&](storage::Repositories& repos) { return repos.accounts().insert(n); });
+    Status stored = store_.write([&](storage::Repositories& repos) -> Status {
+        if (auto rc = check_available(repos, n.account); !rc)
+            return rc;
+        return repos.accounts().insert(n);
+    });
     if (!stored) {
         Error e = stored.error();
         if (e.kind == ErrorKind::Conflict)

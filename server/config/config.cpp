@@ -46,7 +46,7 @@ Status read_integer(const toml::table& root, const char* section, const char* ke
     auto node = root[section][key];
     if (!node)
         return ok();
-    auto v = node.value<long long>();
+    auto v = node.value_exact<long long>();
     if (!v || *v < min || *v > max)
         return std::unexpected(config_error(path, std::string(section) + "." + key + " must be an integer between " +
                                                       std::to_string(min) + " and " + std::to_string(max)));
@@ -60,7 +60,7 @@ Status read_string(const toml::table& root, const char* section, const char* key
     auto node = root[section][key];
     if (!node)
         return ok();
-    auto v = node.value<std::string>();
+    auto v = node.value_exact<std::string>();
     if (!v)
         return std::unexpected(config_error(path, std::string(section) + "." + key + " must be a string"));
     out = *v;
@@ -109,7 +109,7 @@ Result<Config> load_config(const std::filesystem::path& path)
             return std::unexpected(config_error(path, "instance.languages must be a non-empty array of strings"));
         c.languages.clear();
         for (const auto& item : *arr) {
-            auto v = item.value<std::string>();
+            auto v = item.value_exact<std::string>();
             if (!v)
                 return std::unexpected(config_error(path, "instance.languages must be a non-empty array of strings"));
             c.languages.push_back(*v);
@@ -121,7 +121,7 @@ Result<Config> load_config(const std::filesystem::path& path)
             return std::unexpected(config_error(path, "instance.professions must be a non-empty array of profession codes"));
         c.professions.clear();
         for (const auto& item : *arr) {
-            auto v = item.value<long long>();
+            auto v = item.value_exact<long long>();
             if (!v || *v < 1 || *v > 99)
                 return std::unexpected(config_error(path, "instance.professions: codes are integers such as 21, 60, 80"));
             c.professions.push_back(static_cast<int>(*v));
@@ -150,7 +150,7 @@ Result<Config> load_config(const std::filesystem::path& path)
         c.data_dir = c.config_path.parent_path() / c.data_dir;
 
     if (auto node = root["federation"]["allow_private_addresses"]; node) {
-        auto v = node.value<bool>();
+        auto v = node.value_exact<bool>();
         if (!v)
             return std::unexpected(config_error(path, "federation.allow_private_addresses must be true or false"));
         c.allow_private_addresses = *v;

@@ -28,6 +28,7 @@ int status_for(ErrorKind kind)
     case ErrorKind::Unauthorized: return 401;
     case ErrorKind::Forbidden: return 403;
     case ErrorKind::NotFound: return 404;
+    case ErrorKind::MethodNotAllowed: return 405;
     case ErrorKind::Conflict: return 409;
     case ErrorKind::Gone: return 410;
     case ErrorKind::PayloadTooLarge: return 413;

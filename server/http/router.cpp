@@ -59,6 +59,13 @@ Router::Match Router::match(std::string_view method, std::string_view path) cons
         bool method_ok = route.method == method || (method == "HEAD" && route.method == "GET");
         if (!method_ok) {
             best.path_known = true;
+            if (best.allowed.find(route.method) == std::string::npos) {
+                if (!best.allowed.empty())
+                    best.allowed += ", ";
+                best.allowed += route.method;
+                if (route.method == "GET")
+                    best.allowed += ", HEAD";
+            }
             continue;
         }
         if (route.literal_count > best_literals) {
@@ -69,14 +76,6 @@ Router::Match Router::match(std::string_view method, std::string_view path) cons
         }
     }
     return best;
-}
-
-std::size_t Router::largest_body_limit(std::size_t default_limit) const
-{
-    std::size_t largest = default_limit;
-    for (const Route& r : routes_)
-        largest = std::max(largest, r.limits.max_body_bytes);
-    return largest;
 }
 
 } // namespace confrere::server::http

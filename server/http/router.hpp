@@ -29,11 +29,9 @@ public:
         PathParams params;
         RouteLimits limits;
         bool path_known = false;  // the path matched another method: 405 rather than 404
+        std::string allowed;      // those methods, for the Allow header ("GET, HEAD")
     };
     Match match(std::string_view method, std::string_view path) const;
-
-    // The largest body any route accepts (the parser's hard ceiling).
-    std::size_t largest_body_limit(std::size_t default_limit) const;
 
 private:
     struct Route {

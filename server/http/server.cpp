@@ -31,7 +31,15 @@ namespace {
 
 struct SessionState {
     beast::tcp_stream* stream = nullptr;
+    beast::flat_buffer* buffer = nullptr;
     std::atomic<bool> busy{false};
+
+    // Idle: between requests, with nothing of the next request received yet. Strand only.
+    bool idle() const
+    {
+        boost::system::error_code ec;
+        return !busy && buffer->size() == 0 && stream->socket().available(ec) == 0;
+    }
 };
 
 Response plain_error(int status, std::string_view message)
@@ -120,7 +128,9 @@ struct HttpServer::Impl {
     {
         auto state = std::make_shared<SessionState>();
         beast::tcp_stream stream(std::move(socket));
+        beast::flat_buffer buffer;
         state->stream = &stream;
+        state->buffer = &buffer;
         {
             std::lock_guard lock(sessions_mutex);
             if (stopping)
@@ -134,17 +144,22 @@ struct HttpServer::Impl {
             if (!ec)
                 remote = endpoint.address().to_string();
         }
-        beast::flat_buffer buffer;
         bool first = true;
         while (!stopping) {
             bhttp::request_parser<bhttp::string_body> parser;
             parser.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
-            parser.body_limit(router.largest_body_limit(options.max_body_bytes));
+            // No body limit while reading the header: the route's limit is applied below, once
+            // the route is known (a 413 rather than a parse error).
+            parser.body_limit(boost::none);
             stream.expires_after(first ? options.read_timeout : options.idle_timeout);
             first = false;
             auto [ec, n] = co_await bhttp::async_read_header(stream, buffer, parser, use_tuple);
             if (ec) {
-                if (ec == bhttp::error::header_limit) {
+                if (ec == bhttp::error::body_limit) {
+                    bool failed = false;
+                    co_await write_response(stream, plain_error(413, "Request body too large."), 11, false,
+                                            false, "-", failed);
+                } else if (ec == bhttp::error::header_limit) {
                     bool failed = false;
                     co_await write_response(stream, plain_error(431, "Request header fields too large."), 11,
                                             false, false, "-", failed);
@@ -250,9 +265,10 @@ struct HttpServer::Impl {
     net::awaitable<Response> dispatch(const Router::Match& match, const Request& req)
     {
         if (match.handler == nullptr)
-            co_return match.path_known ? error_response(Error{ErrorKind::InvalidInput, "Method not allowed.", {}, {}})
-                                                 .with_header("Allow", "GET, POST")
-                                       : error_response(Error{ErrorKind::NotFound, "Not found.", {}, {}});
+            co_return match.path_known
+                ? error_response(Error{ErrorKind::MethodNotAllowed, "Method not allowed.", {}, {}})
+                      .with_header("Allow", match.allowed)
+                : error_response(Error{ErrorKind::NotFound, "Not found.", {}, {}});
         const Handler& handler = *match.handler;
         const PathParams& params = match.params;
         Response response = co_await net::co_spawn(
@@ -290,7 +306,8 @@ struct HttpServer::Impl {
                 continue;  // it closes itself after writing its response
             std::weak_ptr<SessionState> weak = s;
             net::post(s->stream->get_executor(), [weak] {
-                if (auto state = weak.lock(); state && !state->busy)
+                // A request already on the wire is served (with Connection: close), not dropped.
+                if (auto state = weak.lock(); state && state->idle())
                     state->stream->cancel();
             });
         }

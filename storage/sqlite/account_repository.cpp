@@ -50,13 +50,17 @@ Error with_conflict_field(Error e)
 {
     if (e.kind != ErrorKind::Conflict)
         return e;
-    if (e.detail.find("username") != std::string::npos) {
+    // SQLite names the violated index's columns: "UNIQUE constraint failed: accounts.email_key".
+    // Look only there, not in the statement text that precedes it in the detail.
+    auto at = e.detail.rfind("constraint failed: ");
+    std::string_view columns = at == std::string::npos ? std::string_view() : std::string_view(e.detail).substr(at);
+    if (columns.find("accounts.username_key") != std::string_view::npos) {
         e.field = "username";
         e.public_message = "This username is already taken.";
-    } else if (e.detail.find("email") != std::string::npos) {
+    } else if (columns.find("accounts.email_key") != std::string_view::npos) {
         e.field = "email";
         e.public_message = "This e-mail address is already registered.";
-    } else if (e.detail.find("national_id") != std::string::npos) {
+    } else if (columns.find("professional_identities.national_id") != std::string_view::npos) {
         e.field = "identifier";
         e.public_message = "An account already exists for this professional identifier.";
     }

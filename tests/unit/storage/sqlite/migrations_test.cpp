@@ -1,0 +1,137 @@
+// Opening a database: migrations, refusal of newer schemas, connection settings.
+#include "storage/sqlite/migrations.hpp"
+
+#include "storage/sqlite/database.hpp"
+#include "storage/store.hpp"
+#include "tests/support/test_store.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace confrere::storage {
+namespace {
+
+using testkit::describe;
+using testkit::query_int;
+using testkit::query_text;
+
+Result<std::unique_ptr<Store>> reopen(const std::filesystem::path& path, bool migrate = true)
+{
+    SqliteOptions options;
+    options.path = path;
+    options.read_connections = 1;
+    options.migrate = migrate;
+    return open_sqlite_store(options);
+}
+
+TEST(Migrations, NewFileReachesTheLatestSchemaVersion)
+{
+    auto db = testkit::open_test_store();
+    ASSERT_TRUE(db) << describe(db);
+    EXPECT_GE(latest_schema_version(), 1);
+    EXPECT_EQ(query_int(db->database_path, "SELECT max(version) FROM schema_migrations"),
+              latest_schema_version());
+    EXPECT_EQ(query_int(db->database_path, "SELECT count(*) FROM sqlite_schema"
+                                           " WHERE type = 'table' AND name = 'accounts'"),
+              1);
+}
+
+TEST(Migrations, ReopeningAMigratedFileAppliesNothingTwiceAndKeepsData)
+{
+    auto db = testkit::open_test_store();
+    ASSERT_TRUE(db) << describe(db);
+    auto put = db->store->write([](Repositories& r) { return r.settings().put("probe", "kept"); });
+    ASSERT_TRUE(put) << describe(put);
+    db->store.reset();
+
+    for (int round = 0; round < 2; ++round) {
+        auto again = reopen(db->database_path);
+        ASSERT_TRUE(again) << describe(again);
+    }
+    EXPECT_EQ(query_int(db->database_path, "SELECT count(*) FROM schema_migrations"),
+              latest_schema_version());
+    EXPECT_EQ(query_text(db->database_path, "SELECT value FROM settings WHERE key = 'probe'"), "kept");
+}
+
+TEST(Migrations, DatabaseWrittenByANewerVersionIsRefusedWithConflict)
+{
+    auto db = testkit::open_test_store();
+    ASSERT_TRUE(db) << describe(db);
+    db->store.reset();
+    const int newer = latest_schema_version() + 1;
+    ASSERT_TRUE(testkit::exec_sql(db->database_path,
+                                  "INSERT INTO schema_migrations (version, name, applied_at) VALUES (" +
+                                      std::to_string(newer) + ", 'from the future', 0)"));
+
+    auto refused = reopen(db->database_path);
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().kind, ErrorKind::Conflict);
+    EXPECT_FALSE(refused.error().public_message.empty());
+    // Refused means untouched.
+    EXPECT_EQ(query_int(db->database_path, "SELECT max(version) FROM schema_migrations"), newer);
+}
+
+TEST(Migrations, OpeningWithoutMigratingAnUnmigratedFileIsRefused)
+{
+    testkit::TempDir dir;
+    auto refused = reopen(dir.file("fresh.sqlite3"), false);
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().kind, ErrorKind::Unavailable);
+}
+
+TEST(Migrations, OpeningWithoutMigratingAnUpToDateFileSucceeds)
+{
+    auto db = testkit::open_test_store();
+    ASSERT_TRUE(db) << describe(db);
+    auto again = reopen(db->database_path, false);
+    EXPECT_TRUE(again) << describe(again);
+}
+
+TEST(Migrations, SchemaVersionOfANewFileIsZero)
+{
+    testkit::TempDir dir;
+    auto connection = sqlite::Connection::open(dir.file("empty.sqlite3"));
+    ASSERT_TRUE(connection) << describe(connection);
+    auto version = sqlite::schema_version(**connection);
+    ASSERT_TRUE(version) << describe(version);
+    EXPECT_EQ(*version, 0);
+    ASSERT_TRUE(sqlite::migrate(**connection));
+    version = sqlite::schema_version(**connection);
+    ASSERT_TRUE(version) << describe(version);
+    EXPECT_EQ(*version, sqlite::latest_version());
+}
+
+TEST(Migrations, TheFileIsInWalMode)
+{
+    auto db = testkit::open_test_store();
+    ASSERT_TRUE(db) << describe(db);
+    // journal_mode=WAL is persistent: a fresh connection that sets nothing still sees it.
+    EXPECT_EQ(query_text(db->database_path, "PRAGMA journal_mode"), "wal");
+}
+
+TEST(Migrations, ConnectionsHaveForeignKeysOn)
+{
+    testkit::TempDir dir;
+    auto connection = sqlite::Connection::open(dir.file("fk.sqlite3"));
+    ASSERT_TRUE(connection) << describe(connection);
+    auto stmt = (*connection)->prepare("PRAGMA foreign_keys");
+    ASSERT_TRUE(stmt) << describe(stmt);
+    auto row = stmt->step();
+    ASSERT_TRUE(row && *row);
+    EXPECT_EQ(stmt->int64(0), 1);
+}
+
+TEST(Migrations, StoreRefusesARowThatPointsAtNoAccount)
+{
+    auto db = testkit::open_test_store();
+    ASSERT_TRUE(db) << describe(db);
+    model::Session orphan{1, 424242, "hash", "csrf", from_unix_ms(0), from_unix_ms(1)};
+    auto written = db->store->write([&](Repositories& r) { return r.sessions().insert(orphan); });
+    ASSERT_FALSE(written);
+    EXPECT_EQ(written.error().kind, ErrorKind::Unprocessable) << describe(written);
+    EXPECT_EQ(query_int(db->database_path, "SELECT count(*) FROM sessions"), 0);
+}
+
+} // namespace
+} // namespace confrere::storage
