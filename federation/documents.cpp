@@ -1,5 +1,6 @@
 #include "federation/documents.hpp"
 
+#include "core/base/text.hpp"
 #include "core/model/profession.hpp"
 
 #include <rapidjson/stringbuffer.h>
@@ -62,20 +63,6 @@ bool iequals(std::string_view a, std::string_view b)
            });
 }
 
-std::string escape_xml(std::string_view s)
-{
-    std::string out;
-    for (char c : s) {
-        switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        default: out += c;
-        }
-    }
-    return out;
-}
 
 } // namespace
 
@@ -181,7 +168,7 @@ std::string host_meta_xml(std::string_view base_url)
     return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
            "<XRD xmlns=\"http://docs.oasis-open.org/ns/xri/xrd-1.0\">\n"
            "  <Link rel=\"lrdd\" type=\"application/xrd+xml\" template=\"" +
-           escape_xml(base_url) + "/.well-known/webfinger?resource={uri}\"/>\n</XRD>\n";
+           text::escape_html(base_url) + "/.well-known/webfinger?resource={uri}\"/>\n</XRD>\n";
 }
 
 std::string actor_json(const model::Account& account, std::string_view base_url, ActorView view)
@@ -201,7 +188,7 @@ std::string actor_json(const model::Account& account, std::string_view base_url,
         kv(w, "following", urls.following);
         kv(w, "name", account.display_name);
         // The note is plain text; peers expect HTML, so escape it.
-        kv(w, "summary", account.note.empty() ? std::string() : "<p>" + escape_xml(account.note) + "</p>");
+        kv(w, "summary", account.note.empty() ? std::string() : "<p>" + text::escape_html(account.note) + "</p>");
         kv(w, "url", urls.profile);
         w.Key("manuallyApprovesFollowers");
         w.Bool(account.locked);

@@ -17,6 +17,9 @@ std::string cp1252_to_utf8(std::string_view s);
 // trimmed. "  Élodie D'ARC-Martin " -> "elodie d arc martin". Input must be UTF-8.
 std::string fold_for_match(std::string_view utf8);
 
+// Escapes & < > " ' for HTML and XML text and attribute values.
+std::string escape_html(std::string_view s);
+
 // Removes ASCII whitespace at both ends.
 std::string_view trim(std::string_view s);
 

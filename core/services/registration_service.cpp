@@ -195,11 +195,7 @@ Result<model::Account> RegistrationService::register_applicant(const Registratio
 {
     if (!policy_.registrations_open)
         return fail(ErrorKind::Forbidden, "Registrations are closed on this instance.");
-    if (auto rc = validate_username(r.username); !rc)
-        return forward(rc);
-    if (auto rc = validate_email(r.email); !rc)
-        return forward(rc);
-    if (auto rc = validate_password(r.password); !rc)
+    if (auto rc = validate_credentials(r.username, r.email, r.password); !rc)
         return forward(rc);
     if (!r.agreement)
         return std::unexpected(unprocessable("agreement", "You must accept the charter."));
@@ -235,40 +231,97 @@ Result<model::Account> RegistrationService::register_applicant(const Registratio
         return std::unexpected(unprocessable(
             "attestation", "Students and interns must attach a school or internship attestation."));
 
-    // Expensive work (hashing, key generation) before the transaction, which stays short.
-    auto hash = crypto::hash_password(r.password);
-    if (!hash)
-        return forward(hash);
-    auto keys = crypto::generate_rsa_key_pair();
-    if (!keys)
-        return forward(keys);
-
-    storage::NewAccount n;
-    TimePoint now = clock_.now();
-    n.account.id = ids_.next();
-    n.account.username = r.username;
-    n.account.email = r.email;
+    auto prepared = prepare_new(r.username, r.email, r.password);
+    if (!prepared)
+        return forward(prepared);
+    storage::NewAccount& n = *prepared;
     n.account.display_name = std::string(text::trim(r.first_name)) + " " + std::string(text::trim(r.last_name));
     n.account.first_name = std::string(text::trim(r.first_name));
     n.account.last_name = std::string(text::trim(r.last_name));
     n.account.state = model::AccountState::Pending;
     n.account.profession_code = r.profession_code.value_or(0);
     n.account.locale = r.locale == "en" ? "en" : "fr";
-    n.account.public_key_pem = keys->public_pem;
-    n.account.created_at = n.account.updated_at = now;
-    n.password_hash = std::move(*hash);
-    n.private_key_pem = std::move(keys->private_pem);
     n.identity = *identity;
     n.attestation = std::move(attestation);
     n.motivation = r.motivation;
 
-    Status stored = store_.write([&](storage::Repositories& repos) -> Status {
-        auto check = precheck(repos, *n.identity, n.account.first_name, n.account.last_name);
+    auto stored = store_new(std::move(n), [&](storage::Repositories& repos, storage::NewAccount& account) -> Status {
+        auto check = precheck(repos, *account.identity, account.account.first_name, account.account.last_name);
         if (!check)
             return forward(check);
-        if (n.account.profession_code == 0 && check->outcome == model::PrecheckOutcome::Match)
-            n.account.profession_code = check->directory_profession_code;
-        n.precheck = std::move(*check);
+        if (account.account.profession_code == 0 && check->outcome == model::PrecheckOutcome::Match)
+            account.account.profession_code = check->directory_profession_code;
+        account.precheck = std::move(*check);
+        return ok();
+    });
+    if (!stored)
+        return forward(stored);
+    log::info("registration_received", {{"account_id", stored->account.id},
+                                         {"kind", model::to_string(stored->identity->kind)},
+                                         {"precheck", model::to_string(stored->precheck->outcome)}});
+    return stored->account;
+}
+
+Result<model::Account> RegistrationService::create_account(const AccountCreation& r)
+{
+    if (auto rc = validate_credentials(r.username, r.email, r.password); !rc)
+        return forward(rc);
+    auto prepared = prepare_new(r.username, r.email, r.password);
+    if (!prepared)
+        return forward(prepared);
+    storage::NewAccount& n = *prepared;
+    n.account.first_name = r.first_name;
+    n.account.last_name = r.last_name;
+    n.account.display_name = r.first_name.empty() && r.last_name.empty()
+                                 ? r.username
+                                 : std::string(text::trim(r.first_name + " " + r.last_name));
+    n.account.role = r.role;
+    n.account.state = r.validated ? model::AccountState::Active : model::AccountState::Pending;
+    n.account.profession_code = r.profession_code;
+    auto stored = store_new(std::move(n), {});
+    if (!stored)
+        return forward(stored);
+    log::info("account_created", {{"account_id", stored->account.id}, {"role", model::to_string(stored->account.role)}});
+    return stored->account;
+}
+
+Status RegistrationService::validate_credentials(std::string_view username, std::string_view email,
+                                                 std::string_view password)
+{
+    if (auto rc = validate_username(username); !rc)
+        return rc;
+    if (auto rc = validate_email(email); !rc)
+        return rc;
+    return validate_password(password);
+}
+
+Result<storage::NewAccount> RegistrationService::prepare_new(std::string_view username, std::string_view email,
+                                                             std::string_view password)
+{
+    // Expensive work (hashing, key generation) happens before the transaction, which stays short.
+    auto hash = crypto::hash_password(password);
+    if (!hash)
+        return forward(hash);
+    auto keys = crypto::generate_rsa_key_pair();
+    if (!keys)
+        return forward(keys);
+    storage::NewAccount n;
+    n.account.id = ids_.next();
+    n.account.username = std::string(username);
+    n.account.email = std::string(email);
+    n.account.public_key_pem = std::move(keys->public_pem);
+    n.account.created_at = n.account.updated_at = clock_.now();
+    n.password_hash = std::move(*hash);
+    n.private_key_pem = std::move(keys->private_pem);
+    return n;
+}
+
+Result<storage::NewAccount> RegistrationService::store_new(storage::NewAccount n, const BeforeInsert& before_insert)
+{
+    Status stored = store_.write([&](storage::Repositories& repos) -> Status {
+        if (before_insert)
+            if (auto rc = before_insert(repos, n); !rc)
+                return rc;
         if (auto rc = check_available(repos, n.account); !rc)
             return rc;
         return repos.accounts().insert(n);
@@ -279,61 +332,7 @@ Result<model::Account> RegistrationService::register_applicant(const Registratio
             e.kind = ErrorKind::Unprocessable;  // a taken field is a validation error (422)
         return std::unexpected(std::move(e));
     }
-    log::info("registration_received", {{"account_id", n.account.id},
-                                         {"kind", model::to_string(n.identity->kind)},
-                                         {"precheck", model::to_string(n.precheck->outcome)}});
-    return n.account;
-}
-
-Result<model::Account> RegistrationService::create_account(const AccountCreation& r)
-{
-    if (auto rc = validate_username(r.username); !rc)
-        return forward(rc);
-    if (auto rc = validate_email(r.email); !rc)
-        return forward(rc);
-    if (auto rc = validate_password(r.password); !rc)
-        return forward(rc);
-    auto hash = crypto::hash_password(r.password);
-    if (!hash)
-        return forward(hash);
-    auto keys = crypto::generate_rsa_key_pair();
-    if (!keys)
-        return forward(keys);
-    storage::NewAccount n;
-    TimePoint now = clock_.now();
-    n.account.id = ids_.next();
-    n.account.username = r.username;
-    n.account.email = r.email;
-    n.account.first_name = r.first_name;
-    n.account.last_name = r.last_name;
-    n.account.display_name = r.first_name.empty() && r.last_name.empty()
-                                 ? r.username
-                                 : std::string(text::trim(r.first_name + " " + r.last_name));
-    n.account.role = r.role;
-    n.account.state = r.validated ? model::AccountState::Active : model::AccountState::Pending;
-    n.account.profession_code = r.profession_code;
-    n.account.public_key_pem = keys->public_pem;
-    n.account.created_at = n.account.updated_at = now;
-    n.password_hash = std::move(*hash);
-    n.private_key_pem = std::move(keys->private_pem);
-    return store_new(std::move(n));
-}
-
-Result<model::Account> RegistrationService::store_new(storage::NewAccount n)
-{
-    Status stored = store_.write([&](storage::Repositories& repos) -> Status {
-        if (auto rc = check_available(repos, n.account); !rc)
-            return rc;
-        return repos.accounts().insert(n);
-    });
-    if (!stored) {
-        Error e = stored.error();
-        if (e.kind == ErrorKind::Conflict)
-            e.kind = ErrorKind::Unprocessable;
-        return std::unexpected(std::move(e));
-    }
-    log::info("account_created", {{"account_id", n.account.id}, {"role", model::to_string(n.account.role)}});
-    return n.account;
+    return n;
 }
 
 } // namespace confrere::services

@@ -6,6 +6,7 @@
 #include "core/model/account.hpp"
 #include "storage/store.hpp"
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -64,7 +65,16 @@ public:
                                      std::string_view first_name, std::string_view last_name) const;
 
 private:
-    Result<model::Account> store_new(storage::NewAccount account);
+    // Runs inside the insert's transaction (the pre-check reads the directory there).
+    using BeforeInsert = std::function<Status(storage::Repositories&, storage::NewAccount&)>;
+
+    static Status validate_credentials(std::string_view username, std::string_view email,
+                                       std::string_view password);
+    // Hashes the password, generates the key pair, assigns id and timestamps.
+    Result<storage::NewAccount> prepare_new(std::string_view username, std::string_view email,
+                                            std::string_view password);
+    // Checks username then e-mail availability and inserts, in one transaction.
+    Result<storage::NewAccount> store_new(storage::NewAccount account, const BeforeInsert& before_insert);
 
     storage::Store& store_;
     const Clock& clock_;

@@ -1,26 +1,9 @@
 #include "server/api/account_json.hpp"
 
+#include "core/base/text.hpp"
 #include "core/model/profession.hpp"
 
 namespace confrere::server::api {
-
-namespace {
-std::string escape_html(std::string_view s)
-{
-    std::string out;
-    for (char c : s) {
-        switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        case '\'': out += "&#39;"; break;
-        default: out += c;
-        }
-    }
-    return out;
-}
-} // namespace
 
 void write_string(JsonWriter& w, const char* key, std::string_view value)
 {
@@ -49,7 +32,7 @@ void write_account(JsonWriter& w, const model::Account& a, std::string_view base
     w.Key("noindex");
     w.Bool(true);
     write_string(w, "created_at", created);
-    write_string(w, "note", a.note.empty() ? std::string() : "<p>" + escape_html(a.note) + "</p>");
+    write_string(w, "note", a.note.empty() ? std::string() : "<p>" + text::escape_html(a.note) + "</p>");
     write_string(w, "url", url);
     write_string(w, "uri", std::string(base_url) + "/users/" + a.username);
     write_string(w, "avatar", avatar);
@@ -72,7 +55,7 @@ void write_account(JsonWriter& w, const model::Account& a, std::string_view base
     if (std::string label = model::profession_label(a.profession_code); !label.empty()) {
         w.StartObject();
         write_string(w, "name", "Profession");
-        write_string(w, "value", escape_html(label));
+        write_string(w, "value", text::escape_html(label));
         w.Key("verified_at");
         // The profession was checked by a moderator when the account was approved.
         if (a.state == model::AccountState::Active)

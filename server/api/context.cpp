@@ -26,6 +26,21 @@ std::optional<std::string> session_cookie(const http::Request& req)
     return std::nullopt;
 }
 
+Result<std::optional<model::Account>> find_account_by_username(Context& ctx, std::string_view username)
+{
+    std::optional<model::Account> account;
+    Status done = ctx.store.read([&](storage::Repositories& repos) -> Status {
+        auto a = repos.accounts().find_by_username(username);
+        if (!a)
+            return forward(a);
+        account = std::move(*a);
+        return ok();
+    });
+    if (!done)
+        return forward(done);
+    return account;
+}
+
 Result<Caller> authenticate(Context& ctx, const http::Request& req)
 {
     std::optional<std::string> token;

@@ -41,6 +41,9 @@ Result<Caller> authenticate(Context& ctx, const http::Request& req);
 // authenticate() + services::require_member_reader.
 Result<Caller> authenticate_member(Context& ctx, const http::Request& req);
 
+// A local account by username (case-insensitive), whatever its state.
+Result<std::optional<model::Account>> find_account_by_username(Context& ctx, std::string_view username);
+
 // The session token from the Cookie header, if any.
 std::optional<std::string> session_cookie(const http::Request& req);
 

@@ -25,16 +25,10 @@ Response activity_json(std::string body)
 
 Response handle_actor(Context& ctx, const Request& req, const std::string& username)
 {
-    std::optional<model::Account> account;
-    Status done = ctx.store.read([&](storage::Repositories& repos) -> Status {
-        auto a = repos.accounts().find_by_username(username);
-        if (!a)
-            return forward(a);
-        account = std::move(*a);
-        return ok();
-    });
-    if (!done)
-        return http::error_response(done.error());
+    auto found = find_account_by_username(ctx, username);
+    if (!found)
+        return http::error_response(found.error());
+    const std::optional<model::Account>& account = *found;
     if (!account || !services::is_discoverable_identity(*account))
         return http::error_response(Error{ErrorKind::NotFound, "Not found.", {}, {}});
     bool member = false;

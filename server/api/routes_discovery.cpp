@@ -38,16 +38,10 @@ Response handle_webfinger(Context& ctx, const Request& req)
                                             federation::instance_actor_url(ctx.base_url), "");
         return r;
     }
-    std::optional<model::Account> account;
-    Status done = ctx.store.read([&](storage::Repositories& repos) -> Status {
-        auto a = repos.accounts().find_by_username(query->username);
-        if (!a)
-            return forward(a);
-        account = std::move(*a);
-        return ok();
-    });
-    if (!done)
-        return http::error_response(done.error());
+    auto found = find_account_by_username(ctx, query->username);
+    if (!found)
+        return http::error_response(found.error());
+    const std::optional<model::Account>& account = *found;
     if (!account || !services::is_discoverable_identity(*account))
         return http::error_response(Error{ErrorKind::NotFound, "Not found.", {}, {}});
     federation::ActorUrls urls(ctx.base_url, account->username);
