@@ -20,6 +20,7 @@ enum class ErrorKind {
     Conflict,        // 409: concurrent change or unique constraint
     Gone,            // 410
     PayloadTooLarge, // 413
+    TooManyRequests, // 429: a rate limit was reached
     Unavailable,     // 503: busy database, shutting down
     PeerFailed,      // 502: a remote server misbehaved
     Internal,        // 500: a bug or an environment failure (disk full)

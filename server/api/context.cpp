@@ -26,6 +26,22 @@ std::optional<std::string> session_cookie(const http::Request& req)
     return std::nullopt;
 }
 
+std::optional<http::Response> refuse_if_rate_limited(Context& ctx, const http::Request& req,
+                                                     const http::RateRule& rule)
+{
+    http::RateDecision d = ctx.limiter.hit(rule, http::rate_key_for_address(req.remote_address));
+    if (d.allowed)
+        return std::nullopt;
+    auto retry = std::chrono::duration_cast<std::chrono::seconds>(d.reset - ctx.clock.now()).count();
+    http::Response r = http::error_response(
+        Error{ErrorKind::TooManyRequests, "Too many requests; please retry later.", {}, {}});
+    r.with_header("X-RateLimit-Limit", std::to_string(d.limit));
+    r.with_header("X-RateLimit-Remaining", "0");
+    r.with_header("X-RateLimit-Reset", format_iso8601(d.reset));
+    r.with_header("Retry-After", std::to_string(std::max<long long>(retry, 1)));
+    return r;
+}
+
 Result<std::optional<model::Account>> find_account_by_username(Context& ctx, std::string_view username)
 {
     std::optional<model::Account> account;

@@ -8,6 +8,7 @@
 #include "core/services/registration_service.hpp"
 #include "server/config/config.hpp"
 #include "server/http/message.hpp"
+#include "server/http/rate_limiter.hpp"
 #include "storage/store.hpp"
 
 #include <string>
@@ -22,6 +23,7 @@ struct Context {
     services::RegistrationService& registrations;
     services::ModerationService& moderation;
     services::AuthService& auth;
+    http::RateLimiter& limiter;
     std::string base_url;        // no trailing slash
     std::string host;            // authority of base_url: host[:port], for acct: handles
     std::string instance_public_key_pem;
@@ -40,6 +42,11 @@ Result<Caller> authenticate(Context& ctx, const http::Request& req);
 
 // authenticate() + services::require_member_reader.
 Result<Caller> authenticate_member(Context& ctx, const http::Request& req);
+
+// Counts the request against `rule` for the caller's address. Past the limit, returns the 429
+// answer (with X-RateLimit-* and Retry-After, as Mastodon sends them) to send instead.
+std::optional<http::Response> refuse_if_rate_limited(Context& ctx, const http::Request& req,
+                                                     const http::RateRule& rule);
 
 // A local account by username (case-insensitive), whatever its state.
 Result<std::optional<model::Account>> find_account_by_username(Context& ctx, std::string_view username);

@@ -26,6 +26,8 @@ namespace {
 
 Response handle_register(Context& ctx, const Request& req)
 {
+    if (auto refused = refuse_if_rate_limited(ctx, req, {"registration", ctx.config.registrations, ctx.config.registration_window}))
+        return *refused;
     auto params = http::parse_params(req);
     if (!params)
         return http::error_response(params.error());

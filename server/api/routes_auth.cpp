@@ -22,6 +22,8 @@ std::string session_cookie_header(const Context& ctx, std::string_view value, st
 
 Response handle_sign_in(Context& ctx, const Request& req)
 {
+    if (auto refused = refuse_if_rate_limited(ctx, req, {"sign_in", ctx.config.sign_in_attempts, ctx.config.sign_in_window}))
+        return *refused;
     auto params = http::parse_params(req);
     if (!params)
         return http::error_response(params.error());

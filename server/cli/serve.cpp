@@ -30,6 +30,7 @@ int serve(const Config& config, const std::filesystem::path& port_file)
     services::RegistrationService registrations(**store, clock, ids, policy);
     services::ModerationService moderation(**store, clock);
     services::AuthService auth(**store, clock, ids);
+    http::RateLimiter limiter(clock);
 
     http::ServerOptions options;
     options.address = config.listen_address;
@@ -50,7 +51,7 @@ int serve(const Config& config, const std::filesystem::path& port_file)
         return 1;
     }
 
-    api::Context ctx{config, **store, clock, ids, registrations, moderation, auth, config.base_url, {}, instance_key->public_pem, false};
+    api::Context ctx{config, **store, clock, ids, registrations, moderation, auth, limiter, config.base_url, {}, instance_key->public_pem, false};
     if (ctx.base_url.empty())
         ctx.base_url = "http://" + config.listen_address + ":" + std::to_string(*port);
     // The authority part of the base URL is the host of every acct: handle.

@@ -23,6 +23,7 @@ Status check_known_keys(const toml::table& root, const std::filesystem::path& pa
         {"instance", {"base_url", "name", "description", "languages", "professions", "registration", "contact_email"}},
         {"http", {"listen_address", "port", "io_threads", "worker_threads", "max_body_bytes", "max_upload_bytes",
                   "max_header_bytes", "read_timeout_seconds", "idle_timeout_seconds", "shutdown_grace_seconds"}},
+        {"limits", {"sign_in_attempts", "sign_in_window_seconds", "registrations", "registration_window_seconds"}},
         {"storage", {"data_dir"}},
         {"federation", {"allow_private_addresses"}},
         {"log", {"level"}},
@@ -138,6 +139,13 @@ Result<Config> load_config(const std::filesystem::path& path)
     if (auto rc = read_integer(root, "http", "read_timeout_seconds", read_timeout, 1, 3600, path); !rc) return forward(rc);
     if (auto rc = read_integer(root, "http", "idle_timeout_seconds", idle, 1, 3600, path); !rc) return forward(rc);
     if (auto rc = read_integer(root, "http", "shutdown_grace_seconds", grace, 0, 600, path); !rc) return forward(rc);
+    long long sign_in_window = c.sign_in_window.count(), registration_window = c.registration_window.count();
+    if (auto rc = read_integer(root, "limits", "sign_in_attempts", c.sign_in_attempts, 0, 1000000, path); !rc) return forward(rc);
+    if (auto rc = read_integer(root, "limits", "sign_in_window_seconds", sign_in_window, 1, 86400, path); !rc) return forward(rc);
+    if (auto rc = read_integer(root, "limits", "registrations", c.registrations, 0, 1000000, path); !rc) return forward(rc);
+    if (auto rc = read_integer(root, "limits", "registration_window_seconds", registration_window, 1, 86400, path); !rc) return forward(rc);
+    c.sign_in_window = std::chrono::seconds(sign_in_window);
+    c.registration_window = std::chrono::seconds(registration_window);
     c.read_timeout = std::chrono::seconds(read_timeout);
     c.idle_timeout = std::chrono::seconds(idle);
     c.shutdown_grace = std::chrono::seconds(grace);

@@ -33,6 +33,12 @@ struct Config {
     std::chrono::seconds idle_timeout{60};
     std::chrono::seconds shutdown_grace{10};
 
+    // [limits] — per peer address (IPv6 by /64), fixed windows; 0 disables a rule
+    int sign_in_attempts = 25;
+    std::chrono::seconds sign_in_window{300};
+    int registrations = 5;
+    std::chrono::seconds registration_window{1800};
+
     // [storage]
     std::filesystem::path data_dir = "data";
 

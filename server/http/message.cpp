@@ -32,6 +32,7 @@ int status_for(ErrorKind kind)
     case ErrorKind::Conflict: return 409;
     case ErrorKind::Gone: return 410;
     case ErrorKind::PayloadTooLarge: return 413;
+    case ErrorKind::TooManyRequests: return 429;
     case ErrorKind::Unavailable: return 503;
     case ErrorKind::PeerFailed: return 502;
     case ErrorKind::Internal: return 500;

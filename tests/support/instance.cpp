@@ -213,6 +213,9 @@ std::string Instance::write_config() const
          << "max_body_bytes = " << options_.max_body_bytes << "\n";
     if (options_.max_upload_bytes > 0)
         toml << "max_upload_bytes = " << options_.max_upload_bytes << "\n";
+    toml << "\n[limits]\n"
+         << "sign_in_attempts = " << options_.sign_in_attempts << "\n"
+         << "registrations = " << options_.registrations << "\n";
     toml << "\n[storage]\n"
          << "data_dir = \"data\"\n"
          << "\n[log]\n"

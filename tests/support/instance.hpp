@@ -25,6 +25,9 @@ struct InstanceOptions {
     std::int64_t max_body_bytes = 65536;
     std::int64_t max_upload_bytes = 0;   // [http] max_upload_bytes when > 0 (upload routes)
     std::string log_level = "info";
+    // [limits]: generous by default, since every test signs in and registers from 127.0.0.1.
+    int sign_in_attempts = 10000;
+    int registrations = 10000;
     std::string extra_toml;              // appended verbatim: whole new [tables] only
 };
 

@@ -23,6 +23,7 @@ std::string_view error_kind_name(ErrorKind kind)
     case ErrorKind::Conflict: return "Conflict";
     case ErrorKind::Gone: return "Gone";
     case ErrorKind::PayloadTooLarge: return "PayloadTooLarge";
+    case ErrorKind::TooManyRequests: return "TooManyRequests";
     case ErrorKind::Unavailable: return "Unavailable";
     case ErrorKind::PeerFailed: return "PeerFailed";
     case ErrorKind::Internal: return "Internal";

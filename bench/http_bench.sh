@@ -1,0 +1,214 @@
+#!/usr/bin/env bash
+# HTTP throughput of the two federation lookups every remote server makes, against the stack's
+# ceiling: WebFinger and the actor document on a fresh instance, then bench/ceiling_server
+# (a bare Beast server with a fixed actor body) under the same wrk load. See bench/README.md.
+#
+# Usage: bench/http_bench.sh          (builds nothing: run deploy/build.sh Release first)
+# Environment (defaults in brackets):
+#   BENCH_DURATION [10s]  BENCH_WARMUP [2s]  BENCH_CONNECTIONS [32]  BENCH_WRK_THREADS [1]
+#   BENCH_IO_THREADS [2]  BENCH_WORKER_THREADS [4]  BENCH_BUILD_DIR [build]
+#   BENCH_CONFRERE, BENCH_CEILING   the two binaries, if not in BENCH_BUILD_DIR
+#   BENCH_KEEP_RAW=DIR    also keep wrk's full outputs in DIR
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+build_dir=${BENCH_BUILD_DIR:-$root/build}
+confrere=${BENCH_CONFRERE:-$build_dir/server/confrere}
+ceiling=${BENCH_CEILING:-$build_dir/bench/ceiling_server}
+duration=${BENCH_DURATION:-10s}
+warmup=${BENCH_WARMUP:-2s}
+connections=${BENCH_CONNECTIONS:-32}
+wrk_threads=${BENCH_WRK_THREADS:-1}
+io_threads=${BENCH_IO_THREADS:-2}
+worker_threads=${BENCH_WORKER_THREADS:-4}
+
+for binary in "$confrere" "$ceiling"; do
+    if [[ ! -x $binary ]]; then
+        echo "http_bench: $binary is missing; build it first with:" >&2
+        echo "  deploy/build.sh Release      (or: cmake --build build --target confrere ceiling_server)" >&2
+        exit 1
+    fi
+done
+command -v wrk >/dev/null || { echo "http_bench: wrk is missing (deploy/install-deps.sh --test)" >&2; exit 1; }
+
+# Whole seconds of a wrk duration such as 10s, 1m.
+seconds_of() {
+    local value=${1%s}
+    [[ $1 == *m ]] && value=$((${1%m} * 60))
+    echo "$value"
+}
+# Every server stops by itself after this long, even if this script is killed with SIGKILL.
+server_lifetime=$((3 * ($(seconds_of "$duration") + $(seconds_of "$warmup")) + 60))
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/confrere-http-bench.XXXXXX")
+server_pids=()
+cleanup() {
+    local pid
+    for pid in "${server_pids[@]}"; do
+        kill -TERM "$pid" 2>/dev/null || true
+    done
+    for pid in "${server_pids[@]}"; do
+        wait "$pid" 2>/dev/null || true
+    done
+    rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# Prints the HTTP status of GET PATH on 127.0.0.1:PORT (000 if no answer), without curl.
+http_status() {
+    local port=$1 path=$2 accept=${3:-*/*} line=""
+    if exec 3<>"/dev/tcp/127.0.0.1/$port"; then
+        printf 'GET %s HTTP/1.1\r\nHost: 127.0.0.1:%s\r\nAccept: %s\r\nConnection: close\r\n\r\n' \
+            "$path" "$port" "$accept" >&3
+        IFS= read -r -t 5 line <&3 || true
+        exec 3<&-
+    fi 2>/dev/null
+    line=${line#HTTP/1.? }
+    echo "${line:0:3}" | grep -E '^[0-9]{3}$' || echo 000
+}
+
+# Waits until FILE holds a port number, while process PID lives; prints the port.
+wait_for_port_file() {
+    local file=$1 pid=$2
+    for _ in $(seq 100); do
+        if [[ -s $file ]] && [[ $(<"$file") =~ ^[0-9]+$ ]]; then
+            cat "$file"
+            return 0
+        fi
+        kill -0 "$pid" 2>/dev/null || { echo "http_bench: server exited early" >&2; return 1; }
+        sleep 0.1
+    done
+    echo "http_bench: no port in $file after 10 s" >&2
+    return 1
+}
+
+# Runs wrk (a warm-up, then the measured run); prints "requests/s p50_ms p99_ms errors bytes".
+measure() {
+    local name=$1 url=$2 accept=$3 output=$work/wrk-$1.txt
+    wrk -t"$wrk_threads" -c"$connections" -d"$warmup" -H "Accept: $accept" "$url" >/dev/null
+    wrk -t"$wrk_threads" -c"$connections" -d"$duration" --latency -H "Accept: $accept" "$url" \
+        >"$output"
+    [[ -z ${BENCH_KEEP_RAW:-} ]] || { mkdir -p "$BENCH_KEEP_RAW"; cp "$output" "$BENCH_KEEP_RAW/"; }
+    awk '
+        function ms(v) {
+            if (v ~ /us$/) return substr(v, 1, length(v) - 2) / 1000
+            if (v ~ /ms$/) return substr(v, 1, length(v) - 2) + 0
+            if (v ~ /m$/)  return substr(v, 1, length(v) - 1) * 60000
+            if (v ~ /s$/)  return substr(v, 1, length(v) - 1) * 1000
+            return v + 0
+        }
+        # wrk prints sizes with binary prefixes: 288.36MB = 288.36 * 2^20 bytes.
+        function bytes(v) {
+            if (v ~ /TB$/) return substr(v, 1, length(v) - 2) * 2^40
+            if (v ~ /GB$/) return substr(v, 1, length(v) - 2) * 2^30
+            if (v ~ /MB$/) return substr(v, 1, length(v) - 2) * 2^20
+            if (v ~ /KB$/) return substr(v, 1, length(v) - 2) * 2^10
+            return substr(v, 1, length(v) - 1) + 0
+        }
+        /^ +50%/ { p50 = ms($2) }
+        /^ +99%/ { p99 = ms($2) }
+        /^Requests\/sec:/ { rps = $2 }
+        / requests in .* read$/ { requests = $1; read = bytes($5) }
+        /Non-2xx or 3xx responses:/ { errors += $NF }
+        /Socket errors:/ { gsub(/,/, ""); errors += $4 + $6 + $8 + $10 }
+        END { printf "%.0f %.3f %.3f %d %.0f\n", rps, p50, p99, errors, requests ? read / requests : 0 }
+    ' "$output"
+}
+
+# --- Confrère -------------------------------------------------------------------------------
+cat >"$work/confrere.toml" <<EOF
+[instance]
+base_url = ""
+name = "Confrère bench"
+description = "http_bench.sh"
+languages = ["fr", "en"]
+professions = [21]
+registration = "approval"
+[http]
+listen_address = "127.0.0.1"
+port = 0
+io_threads = $io_threads
+worker_threads = $worker_threads
+[storage]
+data_dir = "data"
+[log]
+level = "warn"
+EOF
+
+echo "http_bench: preparing an instance in $work"
+"$confrere" migrate --config "$work/confrere.toml" >"$work/migrate.log" 2>&1 \
+    || { cat "$work/migrate.log" >&2; exit 1; }
+openssl rand -hex 16 | "$confrere" admin --config "$work/confrere.toml" create-account \
+    --username bench --email bench@example.org --validated --password-stdin \
+    >"$work/account.log" 2>&1 || { cat "$work/account.log" >&2; exit 1; }
+
+timeout --kill-after=5 "$server_lifetime" \
+    "$confrere" serve --config "$work/confrere.toml" --port-file "$work/confrere.port" \
+    >"$work/confrere.log" 2>&1 &
+confrere_pid=$!
+server_pids+=("$confrere_pid")
+port=$(wait_for_port_file "$work/confrere.port" "$confrere_pid") || { cat "$work/confrere.log" >&2; exit 1; }
+for _ in $(seq 100); do
+    [[ $(http_status "$port" /health) == 200 ]] && break
+    sleep 0.1
+done
+[[ $(http_status "$port" /health) == 200 ]] || { echo "http_bench: /health never answered 200" >&2; exit 1; }
+
+authority=127.0.0.1:$port
+webfinger_path="/.well-known/webfinger?resource=acct:bench@$authority"
+actor_path=/users/bench
+expect_200() {
+    local status
+    status=$(http_status "$port" "$1" "$2")
+    [[ $status == 200 ]] || { echo "http_bench: GET $1 answered $status, not 200" >&2; exit 1; }
+}
+expect_200 "$webfinger_path" application/jrd+json
+expect_200 "$actor_path" application/activity+json
+
+echo "http_bench: confrere on $authority: $connections connections, $wrk_threads wrk thread(s)," \
+    "$io_threads io + $worker_threads worker threads, $warmup warm-up + $duration each"
+webfinger=$(measure webfinger "http://$authority$webfinger_path" application/jrd+json)
+actor=$(measure actor "http://$authority$actor_path" application/activity+json)
+
+kill -TERM "$confrere_pid"
+confrere_status=0
+wait "$confrere_pid" || confrere_status=$?
+server_pids=()
+((confrere_status == 0)) || echo "http_bench: warning: confrere serve exited $confrere_status on SIGTERM (expected 0)" >&2
+
+# --- Ceiling ----------------------------------------------------------------------------------
+timeout --kill-after=5 "$server_lifetime" "$ceiling" "$io_threads" \
+    >"$work/ceiling.port" 2>"$work/ceiling.log" &
+ceiling_pid=$!
+server_pids+=("$ceiling_pid")
+ceiling_port=$(wait_for_port_file "$work/ceiling.port" "$ceiling_pid") || { cat "$work/ceiling.log" >&2; exit 1; }
+echo "http_bench: ceiling_server on 127.0.0.1:$ceiling_port, $io_threads io threads"
+ceiling=$(measure ceiling "http://127.0.0.1:$ceiling_port$actor_path" application/activity+json)
+
+# --- Report -----------------------------------------------------------------------------------
+read -r ceiling_rps _ <<<"$ceiling"
+row() {
+    local name=$1 rps p50 p99 errors bytes ratio
+    read -r rps p50 p99 errors bytes <<<"$2"
+    ratio=$(awk -v a="$rps" -v c="$ceiling_rps" 'BEGIN { if (c > 0) printf "%.1f%%", 100 * a / c; else print "-" }')
+    printf '%-24s %11s %8s %8s %11s %11s %7s\n' "$name" "$rps" "$p50" "$p99" "$ratio" "$bytes" "$errors"
+}
+echo
+printf '%-24s %11s %8s %8s %11s %11s %7s\n' endpoint requests/s "p50 ms" "p99 ms" "vs ceiling" bytes/resp errors
+row "GET webfinger" "$webfinger"
+row "GET /users/bench (AS2)" "$actor"
+row "ceiling_server (Beast)" "$ceiling"
+echo
+echo "($(nproc) cores; wrk -t$wrk_threads -c$connections -d$duration --latency after a $warmup warm-up;"
+echo " bytes/resp = bytes read / requests, headers included; errors = non-2xx + socket errors)"
+total_errors=0
+for result in "$webfinger" "$actor" "$ceiling"; do
+    read -r _ _ _ errors _ <<<"$result"
+    total_errors=$((total_errors + errors))
+done
+if ((total_errors > 0)); then
+    echo "http_bench: $total_errors requests failed; these figures are not comparable" >&2
+    exit 1
+fi
