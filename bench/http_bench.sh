@@ -3,7 +3,7 @@
 # ceiling: WebFinger and the actor document on a fresh instance, then bench/ceiling_server
 # (a bare Beast server with a fixed actor body) under the same wrk load. See bench/README.md.
 #
-# Usage: bench/http_bench.sh          (builds nothing: run deploy/build.sh Release first)
+# Usage: bench/http_bench.sh          (builds nothing: run deploy/build.sh first)
 # Environment (defaults in brackets):
 #   BENCH_DURATION [10s]  BENCH_WARMUP [2s]  BENCH_CONNECTIONS [32]  BENCH_WRK_THREADS [1]
 #   BENCH_IO_THREADS [2]  BENCH_WORKER_THREADS [4]  BENCH_BUILD_DIR [build]
@@ -25,7 +25,7 @@ worker_threads=${BENCH_WORKER_THREADS:-4}
 for binary in "$confrere" "$ceiling"; do
     if [[ ! -x $binary ]]; then
         echo "http_bench: $binary is missing; build it first with:" >&2
-        echo "  deploy/build.sh Release      (or: cmake --build build --target confrere ceiling_server)" >&2
+        echo "  deploy/build.sh      (or: cmake --build build --target confrere ceiling_server)" >&2
         exit 1
     fi
 done

@@ -4,7 +4,7 @@
 # same run: the sqlite3 shell's `.import` of the same file into a bare table (no parsing
 # beyond splitting on `|`, no index, no merge). See bench/README.md.
 #
-# Usage: bench/import_bench.sh        (builds nothing: run deploy/build.sh Release first)
+# Usage: bench/import_bench.sh        (builds nothing: run deploy/build.sh first)
 # Environment (defaults in brackets):
 #   BENCH_ROWS [2300000]  BENCH_BUILD_DIR [build]
 #   BENCH_CONFRERE, BENCH_MAKE_EXTRACT   the two binaries, if not in BENCH_BUILD_DIR
@@ -21,7 +21,7 @@ rows=${BENCH_ROWS:-2300000}
 for binary in "$confrere" "$make_extract"; do
     if [[ ! -x $binary ]]; then
         echo "import_bench: $binary is missing; build it first with:" >&2
-        echo "  deploy/build.sh Release      (or: cmake --build build --target confrere make_extract)" >&2
+        echo "  deploy/build.sh      (or: cmake --build build --target confrere make_extract)" >&2
         exit 1
     fi
 done

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs a local Confrère pharmacy instance in demo/, from a fresh clone, in one command:
-# installs the build dependencies, builds Release, writes demo/confrere.toml, migrates the
+# installs the build dependencies, builds (RelWithDebInfo), writes demo/confrere.toml, migrates the
 # database, creates the `admin` account the first time, prints how to sign in, then serves
 # in the foreground (Ctrl-C stops it). Safe to re-run: the data and the password are kept.
 #

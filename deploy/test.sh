@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the whole test suite, as CI does: dependencies (with the test tools), a Release build
+# Runs the whole test suite, as CI does: dependencies (with the test tools), an optimised (RelWithDebInfo) build
 # and its ctest, then an ASan + UBSan build and its ctest. Prints the time of each stage and a
 # summary; exits non-zero if any stage failed. The benchmarks are not part of it (bench/).
 #
@@ -55,9 +55,9 @@ run_asan_ctest() {
 total_start=$SECONDS
 if stage "dependencies" deploy/install-deps.sh --test; then
     if stage "build (RelWithDebInfo)" deploy/build.sh RelWithDebInfo; then
-        stage "tests (Release)" run_ctest build
+        stage "tests (RelWithDebInfo)" run_ctest build
     else
-        skip "tests (Release)" "build failed"
+        skip "tests (RelWithDebInfo)" "build failed"
     fi
     if [[ "${CONFRERE_SKIP_ASAN:-}" == 1 ]]; then
         skip "build (asan)" "CONFRERE_SKIP_ASAN=1"

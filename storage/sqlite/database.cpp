@@ -143,9 +143,19 @@ Result<Statement> Connection::prepare(std::string_view sql)
     return Statement(*this, it->second.get());
 }
 
+// BEGIN, COMMIT and ROLLBACK run once per request: prepared once per connection rather than
+// parsed by sqlite3_exec every time.
+static Status run_cached(Connection& connection, std::string_view sql)
+{
+    auto stmt = connection.prepare(sql);
+    if (!stmt)
+        return forward(stmt);
+    return stmt->run();
+}
+
 Result<Transaction> Transaction::begin(Connection& connection, Mode mode)
 {
-    auto rc = connection.exec(mode == Mode::Write ? "BEGIN IMMEDIATE" : "BEGIN");
+    auto rc = run_cached(connection, mode == Mode::Write ? "BEGIN IMMEDIATE" : "BEGIN");
     if (!rc)
         return std::unexpected(rc.error());
     return Transaction(connection);
@@ -154,12 +164,12 @@ Result<Transaction> Transaction::begin(Connection& connection, Mode mode)
 Transaction::~Transaction()
 {
     if (open_)
-        (void)connection_->exec("ROLLBACK");
+        (void)run_cached(*connection_, "ROLLBACK");
 }
 
 Status Transaction::commit()
 {
-    auto rc = connection_->exec("COMMIT");
+    auto rc = run_cached(*connection_, "COMMIT");
     if (rc)
         open_ = false;
     return rc;

@@ -136,7 +136,8 @@ TEST_F(DirectoryImport, ActiveMemberMissingFromANewExtractIsFlaggedForReview)
     ASSERT_FALSE(id.empty());
     ASSERT_EQ(import_file(written("second.txt", {pharmacist_francois()})).exit_code, 0);
     const auto response = admin_account(id);
-    const auto* flagged = json_at(response.json(), "/confrere/directory_flagged");
+    const auto body = response.json();  // json_at points into it: keep it alive
+    const auto* flagged = json_at(body, "/confrere/directory_flagged");
     ASSERT_TRUE(flagged != nullptr && flagged->IsBool()) << response;
     EXPECT_TRUE(flagged->GetBool()) << response;
     EXPECT_EQ(json_string(response.json(), "/confrere/state"), "active")

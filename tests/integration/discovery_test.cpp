@@ -212,7 +212,8 @@ TEST_F(NodeInfo, WellKnownDocumentLinksToNodeInfo21)
 {
     const auto response = instance_.client().get("/.well-known/nodeinfo");
     ASSERT_EQ(response.status, 200) << response;
-    const auto* links = json_at(response.json(), "/links");
+    const auto body = response.json();  // json_at points into it: keep it alive
+    const auto* links = json_at(body, "/links");
     ASSERT_TRUE(links != nullptr && links->IsArray() && links->Size() >= 1) << response;
     bool found = false;
     for (const auto& link : links->GetArray())

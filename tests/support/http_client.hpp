@@ -39,6 +39,8 @@ std::ostream& operator<<(std::ostream& os, const HttpResponse& response);
 rapidjson::Document parse_json(std::string_view text);
 // The value at a JSON Pointer (RFC 6901, "/confrere/precheck/outcome"), or nullptr.
 const rapidjson::Value* json_at(const rapidjson::Value& root, const char* pointer);
+// A pointer into a temporary document would dangle: keep the document in a variable.
+const rapidjson::Value* json_at(rapidjson::Document&& root, const char* pointer) = delete;
 // The string at a JSON Pointer, or "" when absent or not a string.
 std::string json_string(const rapidjson::Value& root, const char* pointer);
 // The value serialised back to compact JSON (for messages and substring checks).
