@@ -6,6 +6,7 @@
 #include "core/services/auth_service.hpp"
 #include "core/services/moderation_service.hpp"
 #include "core/services/registration_service.hpp"
+#include "server/api/public_cache.hpp"
 #include "server/config/config.hpp"
 #include "server/http/message.hpp"
 #include "server/http/rate_limiter.hpp"
@@ -24,6 +25,7 @@ struct Context {
     services::ModerationService& moderation;
     services::AuthService& auth;
     http::RateLimiter& limiter;
+    PublicCache& public_cache;
     std::string base_url;        // no trailing slash
     std::string host;            // authority of base_url: host[:port], for acct: handles
     std::string instance_public_key_pem;

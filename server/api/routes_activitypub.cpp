@@ -5,6 +5,8 @@
 #include "federation/documents.hpp"
 #include "server/api/routes.hpp"
 
+#include <cctype>
+
 namespace confrere::server::api {
 
 using http::PathParams;
@@ -13,14 +15,32 @@ using http::Response;
 
 namespace {
 
+void decorate_activity(Response& r)
+{
+    // The answer depends on who asks (authorized fetch): caches must key on it.
+    r.with_header("Vary", "Accept, Authorization, Cookie, Signature");
+}
+
 Response activity_json(std::string body)
 {
     Response r;
     r.content_type = federation::kActivityJson;
     r.body = std::move(body);
-    // The answer depends on who asks (authorized fetch): caches must key on it.
-    r.with_header("Vary", "Accept, Authorization, Cookie, Signature");
+    decorate_activity(r);
     return r;
+}
+
+bool anonymous(const Request& req)
+{
+    return !req.header("authorization") && !session_cookie(req) && !req.header("signature");
+}
+
+std::string actor_cache_key(const std::string& username)
+{
+    std::string key = "actor|" + username;
+    for (char& c : key)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return key;
 }
 
 Response handle_actor(Context& ctx, const Request& req, const std::string& username)
@@ -47,8 +67,20 @@ Response signature_required()
 
 void register_activitypub_routes(http::Router& router, Context& ctx)
 {
-    router.add("GET", "/users/:username",
-               [&ctx](const Request& req, const PathParams& p) { return handle_actor(ctx, req, p.at("username")); });
+    // Anonymous fetches (peers verifying a signature) get the minimal document, from the cache.
+    router.add(
+        "GET", "/users/:username",
+        [&ctx](const Request& req, const PathParams& p) -> std::optional<Response> {
+            if (!anonymous(req))
+                return std::nullopt;
+            return cached_response(ctx.public_cache, actor_cache_key(p.at("username")), decorate_activity);
+        },
+        [&ctx](const Request& req, const PathParams& p) {
+            Response r = handle_actor(ctx, req, p.at("username"));
+            if (anonymous(req))
+                remember(ctx.public_cache, actor_cache_key(p.at("username")), r);
+            return r;
+        });
     router.add("GET", "/actor", [&ctx](const Request&, const PathParams&) {
         return activity_json(federation::instance_actor_json(ctx.base_url, ctx.host, ctx.instance_public_key_pem));
     });

@@ -64,7 +64,10 @@ void add_action(http::Router& router, Context& ctx, const char* verb, Action act
                    auto id = parse_id(p.at("id"));
                    if (!id)
                        return http::error_response(id.error());
-                   return registration_response(ctx, action(caller->auth.account, *id, *params));
+                   auto decided = action(caller->auth.account, *id, *params);
+                   if (decided)
+                       ctx.public_cache.clear();  // the account may have appeared or vanished
+                   return registration_response(ctx, decided);
                });
 }
 

@@ -5,6 +5,8 @@
 #include "server/api/account_json.hpp"
 #include "server/api/routes.hpp"
 
+#include <cctype>
+
 namespace confrere::server::api {
 
 using http::PathParams;
@@ -20,6 +22,20 @@ Response handle_health(Context& ctx)
     return http::json_response(200, R"({"status":"ok"})");
 }
 
+void decorate_webfinger(Response& r)
+{
+    r.with_header("Access-Control-Allow-Origin", "*");
+    r.with_header("Cache-Control", "max-age=300, public");
+}
+
+std::string webfinger_cache_key(const std::string& resource)
+{
+    std::string key = "webfinger|" + resource;
+    for (char& c : key)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return key;
+}
+
 // RFC 7033 §4: exact resources only, so members cannot be enumerated.
 Response handle_webfinger(Context& ctx, const Request& req)
 {
@@ -31,8 +47,7 @@ Response handle_webfinger(Context& ctx, const Request& req)
         return http::error_response(query.error());
     Response r;
     r.content_type = federation::kJrdJson;
-    r.with_header("Access-Control-Allow-Origin", "*");
-    r.with_header("Cache-Control", "max-age=300, public");
+    decorate_webfinger(r);
     if (query->instance_actor) {
         r.body = federation::webfinger_json("acct:" + ctx.host + "@" + ctx.host,
                                             federation::instance_actor_url(ctx.base_url), "");
@@ -122,8 +137,20 @@ Response handle_instance_v1(Context& ctx)
 void register_discovery_routes(http::Router& router, Context& ctx)
 {
     router.add("GET", "/health", [&ctx](const Request&, const PathParams&) { return handle_health(ctx); });
-    router.add("GET", "/.well-known/webfinger",
-               [&ctx](const Request& req, const PathParams&) { return handle_webfinger(ctx, req); });
+    router.add(
+        "GET", "/.well-known/webfinger",
+        [&ctx](const Request& req, const PathParams&) -> std::optional<Response> {
+            auto resource = req.query_param("resource");
+            if (!resource)
+                return std::nullopt;
+            return cached_response(ctx.public_cache, webfinger_cache_key(*resource), decorate_webfinger);
+        },
+        [&ctx](const Request& req, const PathParams&) {
+            Response r = handle_webfinger(ctx, req);
+            if (auto resource = req.query_param("resource"))
+                remember(ctx.public_cache, webfinger_cache_key(*resource), r);
+            return r;
+        });
     router.add("GET", "/.well-known/host-meta", [&ctx](const Request&, const PathParams&) {
         Response r;
         r.content_type = "application/xrd+xml; charset=utf-8";

@@ -31,6 +31,7 @@ int serve(const Config& config, const std::filesystem::path& port_file)
     services::ModerationService moderation(**store, clock);
     services::AuthService auth(**store, clock, ids);
     http::RateLimiter limiter(clock);
+    api::PublicCache public_cache(clock, config.public_cache);
 
     http::ServerOptions options;
     options.address = config.listen_address;
@@ -51,7 +52,7 @@ int serve(const Config& config, const std::filesystem::path& port_file)
         return 1;
     }
 
-    api::Context ctx{config, **store, clock, ids, registrations, moderation, auth, limiter, config.base_url, {}, instance_key->public_pem, false};
+    api::Context ctx{config, **store, clock, ids, registrations, moderation, auth, limiter, public_cache, config.base_url, {}, instance_key->public_pem, false};
     if (ctx.base_url.empty())
         ctx.base_url = "http://" + config.listen_address + ":" + std::to_string(*port);
     // The authority part of the base URL is the host of every acct: handle.

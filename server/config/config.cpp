@@ -22,7 +22,8 @@ Status check_known_keys(const toml::table& root, const std::filesystem::path& pa
     static const std::map<std::string, std::set<std::string>> known{
         {"instance", {"base_url", "name", "description", "languages", "professions", "registration", "contact_email"}},
         {"http", {"listen_address", "port", "io_threads", "worker_threads", "max_body_bytes", "max_upload_bytes",
-                  "max_header_bytes", "read_timeout_seconds", "idle_timeout_seconds", "shutdown_grace_seconds"}},
+                  "max_header_bytes", "read_timeout_seconds", "idle_timeout_seconds", "shutdown_grace_seconds",
+                  "public_cache_seconds"}},
         {"limits", {"sign_in_attempts", "sign_in_window_seconds", "registrations", "registration_window_seconds"}},
         {"storage", {"data_dir"}},
         {"federation", {"allow_private_addresses"}},
@@ -129,7 +130,8 @@ Result<Config> load_config(const std::filesystem::path& path)
         }
     }
 
-    long long read_timeout = c.read_timeout.count(), idle = c.idle_timeout.count(), grace = c.shutdown_grace.count();
+    long long read_timeout = c.read_timeout.count(), idle = c.idle_timeout.count(), grace = c.shutdown_grace.count(),
+              cache = c.public_cache.count();
     if (auto rc = read_integer(root, "http", "port", c.port, 0, 65535, path); !rc) return forward(rc);
     if (auto rc = read_integer(root, "http", "io_threads", c.io_threads, 1, 64, path); !rc) return forward(rc);
     if (auto rc = read_integer(root, "http", "worker_threads", c.worker_threads, 1, 256, path); !rc) return forward(rc);
@@ -148,7 +150,9 @@ Result<Config> load_config(const std::filesystem::path& path)
     c.registration_window = std::chrono::seconds(registration_window);
     c.read_timeout = std::chrono::seconds(read_timeout);
     c.idle_timeout = std::chrono::seconds(idle);
+    if (auto rc = read_integer(root, "http", "public_cache_seconds", cache, 0, 3600, path); !rc) return forward(rc);
     c.shutdown_grace = std::chrono::seconds(grace);
+    c.public_cache = std::chrono::seconds(cache);
 
     std::string data_dir = c.data_dir.string();
     if (auto rc = read_string(root, "storage", "data_dir", data_dir, path); !rc)

@@ -23,13 +23,19 @@ std::vector<std::string_view> split_path(std::string_view path)
 
 void Router::add(std::string_view method, std::string_view pattern, Handler handler, RouteLimits limits)
 {
-    Route route{std::string(method), {}, std::move(handler), limits, 0};
+    Route route{std::string(method), {}, std::move(handler), {}, limits, 0};
     for (std::string_view seg : split_path(pattern)) {
         route.segments.emplace_back(seg);
         if (!seg.starts_with(':'))
             ++route.literal_count;
     }
     routes_.push_back(std::move(route));
+}
+
+void Router::add(std::string_view method, std::string_view pattern, FastPath fast, Handler handler)
+{
+    add(method, pattern, std::move(handler));
+    routes_.back().fast = std::move(fast);
 }
 
 Router::Match Router::match(std::string_view method, std::string_view path) const
@@ -71,6 +77,7 @@ Router::Match Router::match(std::string_view method, std::string_view path) cons
         if (route.literal_count > best_literals) {
             best_literals = route.literal_count;
             best.handler = &route.handler;
+            best.fast = route.fast ? &route.fast : nullptr;
             best.params = std::move(params);
             best.limits = route.limits;
         }

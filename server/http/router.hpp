@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,6 +14,11 @@ namespace confrere::server::http {
 
 using PathParams = std::map<std::string, std::string, std::less<>>;
 using Handler = std::function<Response(const Request&, const PathParams&)>;
+
+// Runs on the I/O thread before the handler, for answers that need no blocking work (an
+// in-memory cache hit). It must not touch SQLite, RSA or the network: returning nullopt sends
+// the request on to the handler on the worker pool.
+using FastPath = std::function<std::optional<Response>(const Request&, const PathParams&)>;
 
 struct RouteLimits {
     std::size_t max_body_bytes = 0;  // 0: the server's default
@@ -23,9 +29,12 @@ public:
     // Registers a handler. Literal segments win over `:param` segments, so
     // "/accounts/verify_credentials" and "/accounts/:id" can coexist.
     void add(std::string_view method, std::string_view pattern, Handler handler, RouteLimits limits = {});
+    // Registers a route whose requests first try `fast` on the I/O thread.
+    void add(std::string_view method, std::string_view pattern, FastPath fast, Handler handler);
 
     struct Match {
         const Handler* handler = nullptr;
+        const FastPath* fast = nullptr;  // null when the route has none
         PathParams params;
         RouteLimits limits;
         bool path_known = false;  // the path matched another method: 405 rather than 404
@@ -38,6 +47,7 @@ private:
         std::string method;
         std::vector<std::string> segments;
         Handler handler;
+        FastPath fast;
         RouteLimits limits;
         int literal_count = 0;
     };

@@ -269,6 +269,9 @@ struct HttpServer::Impl {
                 ? error_response(Error{ErrorKind::MethodNotAllowed, "Method not allowed.", {}, {}})
                       .with_header("Allow", match.allowed)
                 : error_response(Error{ErrorKind::NotFound, "Not found.", {}, {}});
+        if (match.fast != nullptr)
+            if (std::optional<Response> fast = (*match.fast)(req, match.params))
+                co_return std::move(*fast);
         const Handler& handler = *match.handler;
         const PathParams& params = match.params;
         Response response = co_await net::co_spawn(

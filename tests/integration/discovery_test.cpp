@@ -92,6 +92,32 @@ TEST_F(WebFinger, PendingApplicantIsNotFoundLikeAnUnknownUser)
     EXPECT_EQ(pending.body, unknown.body) << "no enumeration of applicants";
 }
 
+TEST_F(WebFinger, ApprovalThroughTheAdminApiShowsAtOnceDespiteTheCache)
+{
+    const auto id = register_pending(applicant_for("elodie", pharmacist_elodie()));
+    ASSERT_FALSE(id.empty());
+    ASSERT_EQ(webfinger("acct:elodie@" + instance_.host()).status, 404);  // now cached
+    auto mod = moderator();
+    ASSERT_EQ(mod.post_form("/api/v1/admin/accounts/" + id + "/approve", {}).status, 200);
+    EXPECT_EQ(webfinger("acct:elodie@" + instance_.host()).status, 200);
+    EXPECT_EQ(instance_.client().get("/users/elodie").status, 200);
+}
+
+TEST_F(WebFinger, SuspensionThroughTheAdminApiHidesTheActorAtOnce)
+{
+    auto membre = member("membre");
+    auto anonymous = instance_.client();
+    ASSERT_EQ(anonymous.get("/users/membre").status, 200);  // now cached
+    ASSERT_EQ(webfinger("acct:membre@" + instance_.host()).status, 200);
+    const auto account = membre.get("/api/v1/accounts/verify_credentials");
+    const auto id = json_string(account.json(), "/id");
+    ASSERT_FALSE(id.empty());
+    auto mod = moderator();
+    ASSERT_EQ(mod.post_form("/api/v1/admin/accounts/" + id + "/action", {{"type", "suspend"}}).status, 200);
+    EXPECT_EQ(anonymous.get("/users/membre").status, 404);
+    EXPECT_EQ(webfinger("acct:membre@" + instance_.host()).status, 404);
+}
+
 TEST_F(WebFinger, RejectedApplicantIsNotFound)
 {
     ASSERT_FALSE(register_pending(applicant_for("elodie", pharmacist_elodie())).empty());

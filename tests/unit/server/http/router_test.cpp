@@ -167,3 +167,26 @@ TEST(SplitPath, DropsEmptySegments)
 
 } // namespace
 } // namespace confrere::server::http
+
+namespace confrere::server::http {
+namespace {
+
+TEST(RouterFastPath, ARouteWithAFastPathExposesItAndItsHandler)
+{
+    Router router;
+    router.add(
+        "GET", "/users/:username",
+        [](const Request&, const PathParams&) -> std::optional<Response> { return std::nullopt; },
+        [](const Request&, const PathParams&) { return Response{}; });
+    router.add("GET", "/health", [](const Request&, const PathParams&) { return Response{}; });
+    auto actor = router.match("GET", "/users/alice");
+    ASSERT_NE(actor.handler, nullptr);
+    EXPECT_NE(actor.fast, nullptr);
+    EXPECT_EQ(actor.params.at("username"), "alice");
+    auto health = router.match("GET", "/health");
+    ASSERT_NE(health.handler, nullptr);
+    EXPECT_EQ(health.fast, nullptr);
+}
+
+} // namespace
+} // namespace confrere::server::http
