@@ -6,6 +6,7 @@
 #include "core/base/result.hpp"
 #include "core/model/account.hpp"
 #include "core/model/directory.hpp"
+#include "core/model/peer.hpp"
 #include "core/model/session.hpp"
 
 #include <cstdint>
@@ -84,6 +85,18 @@ public:
     virtual Result<std::optional<model::DirectoryImport>> current_import() = 0;
 };
 
+class PeerRepository {
+public:
+    virtual ~PeerRepository() = default;
+    // Inserts or replaces the decision about `peer.host`.
+    virtual Status upsert(const model::Peer& peer) = 0;
+    // NotFound if the host is not listed.
+    virtual Status remove(std::string_view host) = 0;
+    virtual Result<std::optional<model::Peer>> find(std::string_view host) = 0;
+    // Sorted by host.
+    virtual Result<std::vector<model::Peer>> list() = 0;
+};
+
 // Instance-wide settings that live in the database (the instance actor's keys, say).
 class SettingsRepository {
 public:
@@ -100,6 +113,7 @@ public:
     virtual SessionRepository& sessions() = 0;
     virtual DirectoryRepository& directory() = 0;
     virtual SettingsRepository& settings() = 0;
+    virtual PeerRepository& peers() = 0;
 };
 
 // Writes one directory import in several short transactions, so registrations are not blocked

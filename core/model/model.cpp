@@ -1,4 +1,5 @@
 #include "core/model/account.hpp"
+#include "core/model/peer.hpp"
 
 #include <array>
 #include <utility>
@@ -50,7 +51,14 @@ constexpr std::array<std::pair<PrecheckOutcome, std::string_view>, 6> kOutcomes{
     {PrecheckOutcome::NoDirectory, "no_directory"},
     {PrecheckOutcome::NotApplicable, "not_applicable"},
 }};
+constexpr std::array<std::pair<PeerState, std::string_view>, 2> kPeerStates{{
+    {PeerState::Trusted, "trusted"},
+    {PeerState::Blocked, "blocked"},
+}};
 } // namespace
+
+std::string_view to_string(PeerState s) { return name_of(kPeerStates, s); }
+std::optional<PeerState> peer_state_from_string(std::string_view s) { return lookup(kPeerStates, s); }
 
 std::string_view to_string(AccountState s) { return name_of(kStates, s); }
 std::optional<AccountState> account_state_from_string(std::string_view s) { return lookup(kStates, s); }

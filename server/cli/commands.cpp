@@ -5,6 +5,7 @@
 #include "core/services/directory_service.hpp"
 #include "core/services/instance_identity.hpp"
 #include "core/services/moderation_service.hpp"
+#include "core/services/peer_service.hpp"
 #include "core/services/registration_service.hpp"
 #include "server/cli/serve.hpp"
 #include "server/config/config.hpp"
@@ -16,6 +17,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <string>
+#include <tuple>
 
 namespace confrere::server::cli {
 
@@ -281,6 +283,53 @@ int run(int argc, char** argv)
         auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
         std::cout << "imported " << done->rows << " rows (" << done->entries << " professionals) in " << seconds
                   << " s; " << done->flagged_members << " active member(s) missing from this extract flagged for review\n";
+        return ok();
+    }));
+
+    auto* peer = admin->add_subcommand("peer", "Trusted and blocked peer instances (federation)");
+    peer->require_subcommand(1);
+    std::string peer_host, peer_note;
+    auto peer_service = [](AdminEnv& env) {
+        return services::PeerService(*env.store, env.clock,
+                                     env.config.federation_mode == "blocklist" ? services::FederationMode::Blocklist
+                                                                               : services::FederationMode::Allowlist);
+    };
+    auto print_peer = [](const model::Peer& p) {
+        std::cout << p.host << "  " << model::to_string(p.state) << "  since " << format_iso8601(p.created_at)
+                  << (p.note.empty() ? "" : "  " + p.note) << "\n";
+    };
+    for (auto [name, help, state] : {std::tuple{"add", "Trust a peer instance (allowlist)", model::PeerState::Trusted},
+                                     std::tuple{"block", "Block a peer instance (blocklist)", model::PeerState::Blocked}}) {
+        auto* cmd = peer->add_subcommand(name, help);
+        cmd->add_option("host", peer_host, "Host name, e.g. soins.example (a port may follow)")->required();
+        cmd->add_option("--note", peer_note, "Why, for the other admins");
+        cmd->callback(with_env([&, state](AdminEnv& env) -> Status {
+            auto service = peer_service(env);
+            auto decided = state == model::PeerState::Trusted ? service.trust(peer_host, peer_note)
+                                                              : service.block(peer_host, peer_note);
+            if (!decided)
+                return forward(decided);
+            print_peer(*decided);
+            return ok();
+        }));
+    }
+    auto* peer_remove = peer->add_subcommand("remove", "Forget a peer (untrusted again in allowlist mode)");
+    peer_remove->add_option("host", peer_host)->required();
+    peer_remove->callback(with_env([&](AdminEnv& env) -> Status {
+        if (auto rc = peer_service(env).forget(peer_host); !rc)
+            return rc;
+        std::cout << "removed " << peer_host << "\n";
+        return ok();
+    }));
+    auto* peer_list = peer->add_subcommand("list", "List trusted and blocked peers");
+    peer_list->callback(with_env([&](AdminEnv& env) -> Status {
+        auto service = peer_service(env);
+        auto peers = service.list();
+        if (!peers)
+            return forward(peers);
+        std::cout << "federation mode: " << env.config.federation_mode << "\n";
+        for (const auto& p : *peers)
+            print_peer(p);
         return ok();
     }));
 

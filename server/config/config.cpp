@@ -26,7 +26,7 @@ Status check_known_keys(const toml::table& root, const std::filesystem::path& pa
                   "public_cache_seconds"}},
         {"limits", {"sign_in_attempts", "sign_in_window_seconds", "registrations", "registration_window_seconds"}},
         {"storage", {"data_dir"}},
-        {"federation", {"allow_private_addresses"}},
+        {"federation", {"mode", "allow_private_addresses"}},
         {"log", {"level"}},
     };
     for (const auto& [section, node] : root) {
@@ -93,11 +93,14 @@ Result<Config> load_config(const std::filesystem::path& path)
                                      {"instance", "registration", &c.registration},
                                      {"instance", "contact_email", &c.contact_email},
                                      {"http", "listen_address", &c.listen_address},
+                                     {"federation", "mode", &c.federation_mode},
                                      {"log", "level", &c.log_level}})
         if (auto rc = read_string(root, section, key, *out, path); !rc)
             return forward(rc);
     if (c.registration != "approval" && c.registration != "closed")
         return std::unexpected(config_error(path, "instance.registration must be \"approval\" or \"closed\""));
+    if (c.federation_mode != "allowlist" && c.federation_mode != "blocklist")
+        return std::unexpected(config_error(path, "federation.mode must be \"allowlist\" or \"blocklist\""));
     if (c.log_level != "debug" && c.log_level != "info" && c.log_level != "warn" && c.log_level != "error")
         return std::unexpected(config_error(path, "log.level must be debug, info, warn or error"));
     while (!c.base_url.empty() && c.base_url.back() == '/')

@@ -44,6 +44,7 @@ struct Config {
     std::filesystem::path data_dir = "data";
 
     // [federation]
+    std::string federation_mode = "allowlist";  // "allowlist" | "blocklist"
     bool allow_private_addresses = false;  // test and local-demo switch only
 
     // [log]

@@ -109,6 +109,16 @@ CREATE TABLE settings (
     value TEXT NOT NULL
 ) STRICT;
 )SQL"},
+    Migration{2, "federation peers", R"SQL(
+-- Peer instances chosen by the admin: trusted (allowlist mode) or blocked (blocklist mode).
+CREATE TABLE peers (
+    host       TEXT PRIMARY KEY,  -- lower-case authority: host or host:port
+    state      TEXT NOT NULL CHECK (state IN ('trusted', 'blocked')),
+    note       TEXT NOT NULL DEFAULT '',
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+) STRICT;
+)SQL"},
 };
 
 } // namespace

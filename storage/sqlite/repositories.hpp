@@ -59,22 +59,36 @@ private:
     Connection& db_;
 };
 
+class SqlitePeerRepository final : public PeerRepository {
+public:
+    explicit SqlitePeerRepository(Connection& c) : db_(c) {}
+    Status upsert(const model::Peer& peer) override;
+    Status remove(std::string_view host) override;
+    Result<std::optional<model::Peer>> find(std::string_view host) override;
+    Result<std::vector<model::Peer>> list() override;
+
+private:
+    Connection& db_;
+};
+
 class SqliteRepositories final : public Repositories {
 public:
     explicit SqliteRepositories(Connection& c)
-        : accounts_(c), sessions_(c), directory_(c), settings_(c)
+        : accounts_(c), sessions_(c), directory_(c), settings_(c), peers_(c)
     {
     }
     AccountRepository& accounts() override { return accounts_; }
     SessionRepository& sessions() override { return sessions_; }
     DirectoryRepository& directory() override { return directory_; }
     SettingsRepository& settings() override { return settings_; }
+    PeerRepository& peers() override { return peers_; }
 
 private:
     SqliteAccountRepository accounts_;
     SqliteSessionRepository sessions_;
     SqliteDirectoryRepository directory_;
     SqliteSettingsRepository settings_;
+    SqlitePeerRepository peers_;
 };
 
 } // namespace confrere::storage::sqlite
