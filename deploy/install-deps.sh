@@ -13,7 +13,7 @@ build_packages=(
     build-essential cmake ninja-build pkg-config git
     libboost1.81-dev libboost-url1.81-dev
     libssl-dev rapidjson-dev libsqlite3-dev sqlite3 libsodium-dev
-    libcli11-dev libtomlplusplus-dev
+    libcli11-dev libtomlplusplus-dev libgumbo-dev
 )
 test_packages=(
     libgtest-dev libgmock-dev libcpp-httplib-dev
