@@ -66,12 +66,21 @@ if [[ ! -s $password_file ]]; then
 fi
 chmod 600 "$password_file"
 
+base=http://127.0.0.1:$port
 cat <<EOF
 
-  Confrère demo — sign in at  http://127.0.0.1:$port/
-    username:  admin
-    password:  $(cat "$password_file")
-  (the password is kept in demo/admin-password; Ctrl-C stops the server)
+  Confrère demo (pharmacy instance) at $base — Ctrl-C stops it
+    admin account:  admin / $(cat "$password_file")   (kept in demo/admin-password)
+
+  Sign in (the web pages come with the web UI; the HTTP API works now, see docs/api.md):
+    curl -c demo/cookies -d login=admin -d "password=\$(cat demo/admin-password)" $base/auth/sign_in
+  Apply as a pharmacist (RPPS with a valid check digit), then see the validation queue:
+    curl -d username=alice -d email=alice@example.org -d password=motdepasse-long -d agreement=1 \\
+         -d first_name=Alice -d last_name=Martin -d identifier_kind=rpps -d identifier=10000123454 \\
+         $base/api/v1/accounts
+    build/server/confrere admin --config demo/confrere.toml pending
+    curl -b demo/cookies "$base/api/v1/admin/accounts?pending=true"
+  Discovery:  $base/.well-known/webfinger?resource=acct:admin@127.0.0.1:$port   $base/nodeinfo/2.1
 
 EOF
 exec "$confrere" serve --config "$demo/confrere.toml"
