@@ -6,6 +6,7 @@
 #include "core/base/result.hpp"
 #include "core/model/account.hpp"
 #include "core/model/directory.hpp"
+#include "core/model/federation.hpp"
 #include "core/model/peer.hpp"
 #include "core/model/session.hpp"
 
@@ -105,6 +106,154 @@ public:
     virtual Status put(std::string_view key, std::string_view value) = 0;
 };
 
+// Actors of other instances, as fetched from their origin.
+class RemoteActorRepository {
+public:
+    virtual ~RemoteActorRepository() = default;
+    // Inserts the actor, or updates the row with the same uri (keeping its id). Returns the
+    // stored actor (with its id). `actor.id` is used only for an insert.
+    virtual Result<model::RemoteActor> upsert(const model::RemoteActor& actor) = 0;
+    virtual Result<std::optional<model::RemoteActor>> find_by_id(Id id) = 0;
+    virtual Result<std::optional<model::RemoteActor>> find_by_uri(std::string_view uri) = 0;
+    virtual Result<std::optional<model::RemoteActor>> find_by_key_id(std::string_view key_id) = 0;
+    // Case-insensitive on both parts; `host` as stored (lower case).
+    virtual Result<std::optional<model::RemoteActor>> find_by_handle(std::string_view username,
+                                                                     std::string_view host) = 0;
+};
+
+struct FollowQuery {
+    std::optional<model::FollowState> state; // nullopt: both
+    std::optional<Id> max_id; // exclusive, on follows.id (newest first)
+    int limit = 40;
+};
+
+class FollowRepository {
+public:
+    virtual ~FollowRepository() = default;
+    // Conflict (field "followee") if `follower` already follows (or asked to follow) `followee`;
+    // Conflict (field "uri") if another follow has this non-empty uri.
+    virtual Status insert(const model::Follow& follow) = 0;
+    virtual Result<std::optional<model::Follow>> find(model::ActorRef follower, model::ActorRef followee) = 0;
+    virtual Result<std::optional<model::Follow>> find_by_id(Id id) = 0;
+    virtual Result<std::optional<model::Follow>> find_by_uri(std::string_view uri) = 0;
+    // NotFound if there is no such follow.
+    virtual Status set_state(Id id, model::FollowState state, TimePoint at) = 0;
+    // NotFound if there is no such follow.
+    virtual Status remove(Id id) = 0;
+    // Newest first.
+    virtual Result<std::vector<model::Follow>> followers_of(model::ActorRef followee, const FollowQuery& query) = 0;
+    virtual Result<std::vector<model::Follow>> followed_by(model::ActorRef follower, const FollowQuery& query) = 0;
+    virtual Result<std::int64_t> count_followers(model::ActorRef followee, model::FollowState state) = 0;
+    virtual Result<std::int64_t> count_following(model::ActorRef follower, model::FollowState state) = 0;
+    // The distinct inboxes that reach the accepted remote followers of `followee`: each
+    // follower's shared inbox when it has one, else its own inbox. Sorted.
+    virtual Result<std::vector<std::string>> follower_inboxes(model::ActorRef followee) = 0;
+};
+
+struct StatusQuery {
+    std::optional<Id> max_id; // exclusive upper bound on statuses.id (older than)
+    std::optional<Id> min_id; // exclusive lower bound (newer than)
+    int limit = 20;
+    bool include_deleted = false;
+};
+
+class StatusRepository {
+public:
+    virtual ~StatusRepository() = default;
+    // Conflict (field "uri") if a status with the same uri exists.
+    virtual Status insert(const model::Status& status) = 0;
+    virtual Status add_mentions(Id status_id, const std::vector<model::ActorRef>& actors) = 0;
+    virtual Result<std::vector<model::ActorRef>> mentions(Id status_id) = 0;
+    virtual Result<std::optional<model::Status>> find_by_id(Id id) = 0;
+    virtual Result<std::optional<model::Status>> find_by_uri(std::string_view uri) = 0;
+    // Replaces content_html, source_text, summary, sensitive, language; sets edited_at.
+    // NotFound if absent or deleted.
+    virtual Status update_content(const model::Status& status, TimePoint at) = 0;
+    // Turns the status into a tombstone: content, source and summary cleared, deleted_at set,
+    // its mentions and interactions removed. NotFound if absent; no-op if already deleted.
+    virtual Status mark_deleted(Id id, TimePoint at) = 0;
+    // Statuses by one author, newest first, whatever their audience (callers filter).
+    virtual Result<std::vector<model::Status>> by_author(model::ActorRef author, const StatusQuery& query) = 0;
+    // Home timeline of local account `reader`: its own statuses, and those of actors it follows
+    // with an accepted follow whose audience is Followers or Instance (Instance only from
+    // local authors), plus Direct statuses mentioning `reader`. Newest first, never deleted.
+    virtual Result<std::vector<model::Status>> home_timeline(Id reader, const StatusQuery& query) = 0;
+    // Local authors' Instance-audience statuses, newest first, never deleted.
+    virtual Result<std::vector<model::Status>> instance_timeline(const StatusQuery& query) = 0;
+    // Replies to `status_id`, oldest first, never deleted.
+    virtual Result<std::vector<model::Status>> replies(Id status_id, int limit) = 0;
+    // Statuses whose in_reply_to_uri is `uri` but in_reply_to_id is unset get it set to `id`
+    // (a parent that arrived after its replies).
+    virtual Status attach_orphans(std::string_view uri, Id id) = 0;
+    virtual Result<std::int64_t> count_local() = 0;
+};
+
+class InteractionRepository {
+public:
+    virtual ~InteractionRepository() = default;
+    // Conflict (field "status_id") if `actor` already has an interaction of this kind with the
+    // status; Conflict (field "uri") if another interaction has this non-empty uri.
+    virtual Status insert(const model::Interaction& interaction) = 0;
+    virtual Result<std::optional<model::Interaction>> find(model::InteractionKind kind, model::ActorRef actor,
+                                                           Id status_id) = 0;
+    virtual Result<std::optional<model::Interaction>> find_by_uri(std::string_view uri) = 0;
+    // NotFound if there is no such interaction.
+    virtual Status remove(Id id) = 0;
+    virtual Result<std::int64_t> count(model::InteractionKind kind, Id status_id) = 0;
+};
+
+// Ids of inbound activities already processed (replays and duplicate deliveries are ignored).
+class InboxLedger {
+public:
+    virtual ~InboxLedger() = default;
+    // Records `activity_uri`; false if it was already recorded.
+    virtual Result<bool> remember(std::string_view activity_uri, TimePoint at) = 0;
+    // Forgets entries older than `before`; returns how many.
+    virtual Result<std::int64_t> prune(TimePoint before) = 0;
+};
+
+// The transactional outbox and its delivery queue (DESIGN rule 5).
+class DeliveryRepository {
+public:
+    virtual ~DeliveryRepository() = default;
+    // Stores the activity and one pending delivery per distinct inbox (duplicates in `inboxes`
+    // collapse), due at `activity.created_at`. Delivery ids come from `ids`, in order.
+    // Conflict (field "uri") if an activity with the same uri was already queued; Unprocessable
+    // (field "inbox") if an inbox is not an absolute URL; Internal if `ids` are too few.
+    virtual Status enqueue(const model::OutboundActivity& activity, const std::vector<std::string>& inboxes,
+                           const std::vector<Id>& delivery_ids) = 0;
+    // Claims up to `limit` pending deliveries due at `now` whose lease is free or expired and
+    // whose host is not marked unreachable at `now`, oldest due first; leases them until
+    // `lease_until` so no other worker (or process) takes them meanwhile. Must run inside
+    // Store::write (whose write lock makes select-then-lease atomic); Internal otherwise.
+    virtual Result<std::vector<model::DeliveryJob>> claim_due(TimePoint now, TimePoint lease_until, int limit) = 0;
+    // The three mark_* settle a pending delivery: NotFound if absent, Conflict if it is already
+    // delivered or dead (a worker whose lease expired lost it to another).
+    // Delivered: state delivered, lease cleared; records the status.
+    virtual Status mark_delivered(Id delivery_id, int http_status, TimePoint at) = 0;
+    // Failed, to retry at `next_attempt_at`: attempts+1, lease cleared, status and error kept.
+    virtual Status mark_retry(Id delivery_id, int http_status, std::string_view error,
+                              TimePoint next_attempt_at, TimePoint at) = 0;
+    // Given up (dead letter): attempts+1, state dead.
+    virtual Status mark_dead(Id delivery_id, int http_status, std::string_view error, TimePoint at) = 0;
+    virtual Result<std::optional<model::Delivery>> find(Id delivery_id) = 0;
+    // Deliveries of one activity, by id.
+    virtual Result<std::vector<model::Delivery>> for_activity(Id activity_id) = 0;
+    virtual Result<std::optional<model::OutboundActivity>> find_activity_by_uri(std::string_view uri) = 0;
+    // When the earliest pending delivery becomes claimable (to sleep until): its next_attempt_at,
+    // or later while it is leased or its host paused. nullopt if nothing is pending.
+    virtual Result<std::optional<TimePoint>> next_due() = 0;
+    virtual Result<std::int64_t> count(model::DeliveryState state) = 0;
+
+    virtual Result<model::PeerHealth> peer_health(std::string_view host) = 0;
+    // A failed attempt against `host`: consecutive_failures+1, last_failure_at; when
+    // `unreachable_until` is given the host is paused until then.
+    virtual Status record_peer_failure(std::string_view host, TimePoint at,
+                                       std::optional<TimePoint> unreachable_until) = 0;
+    // Any success (or inbound traffic) clears the failures and the pause.
+    virtual Status record_peer_success(std::string_view host, TimePoint at) = 0;
+};
+
 // The repositories bound to one connection, handed out inside Store::read / Store::write.
 class Repositories {
 public:
@@ -114,6 +263,12 @@ public:
     virtual DirectoryRepository& directory() = 0;
     virtual SettingsRepository& settings() = 0;
     virtual PeerRepository& peers() = 0;
+    virtual RemoteActorRepository& remote_actors() = 0;
+    virtual FollowRepository& follows() = 0;
+    virtual StatusRepository& statuses() = 0;
+    virtual InteractionRepository& interactions() = 0;
+    virtual InboxLedger& inbox_ledger() = 0;
+    virtual DeliveryRepository& deliveries() = 0;
 };
 
 // Writes one directory import in several short transactions, so registrations are not blocked

@@ -1,7 +1,7 @@
 #include "storage/sqlite/repositories.hpp"
+#include "storage/sqlite/rows.hpp"
 
 #include <algorithm>
-#include <cctype>
 
 namespace confrere::storage::sqlite {
 
@@ -12,14 +12,6 @@ constexpr const char* kAccountColumns =
     " a.profession_code, a.locale, a.note, a.discoverable, a.locked, a.public_key_pem,"
     " a.moderation_reason, a.directory_flagged, a.created_at, a.updated_at";
 constexpr int kAccountColumnCount = 18;
-
-std::string lower_ascii(std::string_view s)
-{
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
 
 model::Account read_account(const Statement& s)
 {

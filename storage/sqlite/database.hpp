@@ -83,6 +83,12 @@ public:
     Result<Statement> prepare(std::string_view sql);
 
     std::int64_t changes() const { return sqlite3_changes64(db_.get()); }
+    // True inside BEGIN IMMEDIATE (or once a deferred transaction has written): the write lock
+    // is held, so what is read now cannot change before commit, even from another process.
+    bool in_write_transaction() const
+    {
+        return sqlite3_txn_state(db_.get(), "main") == SQLITE_TXN_WRITE;
+    }
     sqlite3* handle() const { return db_.get(); }
 
 private:

@@ -119,6 +119,163 @@ CREATE TABLE peers (
     updated_at INTEGER NOT NULL
 ) STRICT;
 )SQL"},
+    Migration{3, "federation: remote actors, follows, statuses, interactions, inbox ledger, delivery queue",
+        R"SQL(
+-- An actor (a local account or a remote actor) is held in two nullable columns,
+-- <role>_account_id and <role>_remote_id, exactly one of them set (CHECK), so that each has
+-- a real foreign key. Uniqueness over such a pair uses ifnull(…, 0) expressions: a plain
+-- UNIQUE never collides on NULLs. Ids are positive (IdGenerator), so 0 is free.
+
+-- Actors of other instances, as last fetched from their origin.
+CREATE TABLE remote_actors (
+    id             INTEGER PRIMARY KEY,
+    uri            TEXT NOT NULL UNIQUE,
+    host           TEXT NOT NULL,  -- lower-case authority of uri
+    type           TEXT NOT NULL,
+    username       TEXT NOT NULL,
+    username_key   TEXT NOT NULL,  -- username in ASCII lower case, for handle look-ups
+    display_name   TEXT NOT NULL DEFAULT '',
+    summary_html   TEXT NOT NULL DEFAULT '',
+    url            TEXT NOT NULL DEFAULT '',
+    inbox          TEXT NOT NULL,
+    shared_inbox   TEXT NOT NULL DEFAULT '',
+    outbox         TEXT NOT NULL DEFAULT '',
+    followers_url  TEXT NOT NULL DEFAULT '',
+    following_url  TEXT NOT NULL DEFAULT '',
+    key_id         TEXT NOT NULL,
+    public_key_pem TEXT NOT NULL,
+    locked         INTEGER NOT NULL DEFAULT 0 CHECK (locked IN (0, 1)),
+    fetched_at     INTEGER NOT NULL,
+    created_at     INTEGER NOT NULL
+) STRICT;
+-- Not unique: a peer must not be able to lock another actor out by claiming its key id.
+CREATE INDEX remote_actors_key_id ON remote_actors (key_id);
+CREATE INDEX remote_actors_handle ON remote_actors (username_key, host);
+
+CREATE TABLE follows (
+    id                  INTEGER PRIMARY KEY,
+    follower_account_id INTEGER REFERENCES accounts (id) ON DELETE CASCADE,
+    follower_remote_id  INTEGER REFERENCES remote_actors (id) ON DELETE CASCADE,
+    followee_account_id INTEGER REFERENCES accounts (id) ON DELETE CASCADE,
+    followee_remote_id  INTEGER REFERENCES remote_actors (id) ON DELETE CASCADE,
+    state               TEXT NOT NULL CHECK (state IN ('pending', 'accepted')),
+    uri                 TEXT NOT NULL,  -- the Follow activity's id
+    created_at          INTEGER NOT NULL,
+    updated_at          INTEGER NOT NULL,
+    CHECK ((follower_account_id IS NULL) <> (follower_remote_id IS NULL)),
+    CHECK ((followee_account_id IS NULL) <> (followee_remote_id IS NULL))
+) STRICT;
+CREATE UNIQUE INDEX follows_pair ON follows (ifnull(follower_account_id, 0), ifnull(follower_remote_id, 0),
+                                             ifnull(followee_account_id, 0), ifnull(followee_remote_id, 0));
+CREATE UNIQUE INDEX follows_uri ON follows (uri) WHERE uri <> '';
+CREATE INDEX follows_follower_account ON follows (follower_account_id, id);
+CREATE INDEX follows_follower_remote ON follows (follower_remote_id, id);
+CREATE INDEX follows_followee_account ON follows (followee_account_id, id);
+CREATE INDEX follows_followee_remote ON follows (followee_remote_id, id);
+
+-- Local and remote statuses. A deleted one stays as a tombstone (deleted_at set, content
+-- cleared) so that its uri keeps answering 410 and late replies still find their parent.
+CREATE TABLE statuses (
+    id                INTEGER PRIMARY KEY,
+    uri               TEXT NOT NULL UNIQUE,
+    url               TEXT NOT NULL DEFAULT '',
+    author_account_id INTEGER REFERENCES accounts (id) ON DELETE CASCADE,
+    author_remote_id  INTEGER REFERENCES remote_actors (id) ON DELETE CASCADE,
+    audience          TEXT NOT NULL CHECK (audience IN ('instance', 'followers', 'direct', 'group')),
+    content_html      TEXT NOT NULL DEFAULT '',
+    source_text       TEXT NOT NULL DEFAULT '',
+    summary           TEXT NOT NULL DEFAULT '',
+    sensitive         INTEGER NOT NULL DEFAULT 0 CHECK (sensitive IN (0, 1)),
+    language          TEXT NOT NULL DEFAULT '',
+    in_reply_to_id    INTEGER REFERENCES statuses (id) ON DELETE SET NULL,
+    in_reply_to_uri   TEXT NOT NULL DEFAULT '',
+    context           TEXT NOT NULL DEFAULT '',
+    group_id          INTEGER,  -- no groups table yet (issue 4)
+    published         INTEGER NOT NULL,
+    edited_at         INTEGER,
+    deleted_at        INTEGER,
+    created_at        INTEGER NOT NULL,
+    CHECK ((author_account_id IS NULL) <> (author_remote_id IS NULL))
+) STRICT;
+CREATE INDEX statuses_author_account ON statuses (author_account_id, id);
+CREATE INDEX statuses_author_remote ON statuses (author_remote_id, id);
+CREATE INDEX statuses_audience ON statuses (audience, id);
+CREATE INDEX statuses_in_reply_to_id ON statuses (in_reply_to_id, id);
+CREATE INDEX statuses_in_reply_to_uri ON statuses (in_reply_to_uri);
+CREATE INDEX statuses_context ON statuses (context, id);
+
+-- Actors a status names (Mention tags): the recipients of a Direct status.
+CREATE TABLE mentions (
+    status_id  INTEGER NOT NULL REFERENCES statuses (id) ON DELETE CASCADE,
+    account_id INTEGER REFERENCES accounts (id) ON DELETE CASCADE,
+    remote_id  INTEGER REFERENCES remote_actors (id) ON DELETE CASCADE,
+    CHECK ((account_id IS NULL) <> (remote_id IS NULL))
+) STRICT;
+CREATE UNIQUE INDEX mentions_once ON mentions (status_id, ifnull(account_id, 0), ifnull(remote_id, 0));
+CREATE INDEX mentions_account ON mentions (account_id, status_id);
+CREATE INDEX mentions_remote ON mentions (remote_id);
+
+-- Likes and Announces.
+CREATE TABLE interactions (
+    id               INTEGER PRIMARY KEY,
+    kind             TEXT NOT NULL CHECK (kind IN ('like', 'announce')),
+    actor_account_id INTEGER REFERENCES accounts (id) ON DELETE CASCADE,
+    actor_remote_id  INTEGER REFERENCES remote_actors (id) ON DELETE CASCADE,
+    status_id        INTEGER NOT NULL REFERENCES statuses (id) ON DELETE CASCADE,
+    uri              TEXT NOT NULL,  -- the activity's id
+    created_at       INTEGER NOT NULL,
+    CHECK ((actor_account_id IS NULL) <> (actor_remote_id IS NULL))
+) STRICT;
+CREATE UNIQUE INDEX interactions_once ON interactions (status_id, kind, ifnull(actor_account_id, 0),
+                                                       ifnull(actor_remote_id, 0));
+CREATE UNIQUE INDEX interactions_uri ON interactions (uri) WHERE uri <> '';
+CREATE INDEX interactions_actor_account ON interactions (actor_account_id);
+CREATE INDEX interactions_actor_remote ON interactions (actor_remote_id);
+
+-- Ids of inbound activities already processed.
+CREATE TABLE inbox_ledger (
+    uri         TEXT PRIMARY KEY,
+    received_at INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE INDEX inbox_ledger_received_at ON inbox_ledger (received_at);
+
+-- The transactional outbox: each activity as it will be POSTed, written in the transaction of
+-- the change that caused it, and one delivery per distinct inbox.
+CREATE TABLE outbound_activities (
+    id                INTEGER PRIMARY KEY,
+    uri               TEXT NOT NULL UNIQUE,
+    json              TEXT NOT NULL,
+    signer_account_id INTEGER REFERENCES accounts (id) ON DELETE CASCADE,  -- NULL: the instance actor
+    created_at        INTEGER NOT NULL
+) STRICT;
+CREATE INDEX outbound_activities_signer ON outbound_activities (signer_account_id);
+
+CREATE TABLE deliveries (
+    id              INTEGER PRIMARY KEY,
+    activity_id     INTEGER NOT NULL REFERENCES outbound_activities (id) ON DELETE CASCADE,
+    inbox           TEXT NOT NULL,
+    host            TEXT NOT NULL,  -- lower-case authority of inbox
+    state           TEXT NOT NULL CHECK (state IN ('pending', 'delivered', 'dead')),
+    attempts        INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+    next_attempt_at INTEGER NOT NULL,
+    lease_until     INTEGER,  -- claimed by a worker until then
+    last_status     INTEGER NOT NULL DEFAULT 0,
+    last_error      TEXT NOT NULL DEFAULT '',
+    created_at      INTEGER NOT NULL,
+    updated_at      INTEGER NOT NULL,
+    UNIQUE (activity_id, inbox)
+) STRICT;
+CREATE INDEX deliveries_due ON deliveries (state, next_attempt_at);
+
+-- Failures pause deliveries to a whole host.
+CREATE TABLE peer_health (
+    host                 TEXT PRIMARY KEY,
+    consecutive_failures INTEGER NOT NULL DEFAULT 0 CHECK (consecutive_failures >= 0),
+    unreachable_until    INTEGER,
+    last_success_at      INTEGER,
+    last_failure_at      INTEGER
+) STRICT, WITHOUT ROWID;
+)SQL"},
 };
 
 } // namespace

@@ -71,17 +71,142 @@ private:
     Connection& db_;
 };
 
+class SqliteRemoteActorRepository final : public RemoteActorRepository {
+public:
+    explicit SqliteRemoteActorRepository(Connection& c) : db_(c) {}
+    Result<model::RemoteActor> upsert(const model::RemoteActor& actor) override;
+    Result<std::optional<model::RemoteActor>> find_by_id(Id id) override;
+    Result<std::optional<model::RemoteActor>> find_by_uri(std::string_view uri) override;
+    Result<std::optional<model::RemoteActor>> find_by_key_id(std::string_view key_id) override;
+    Result<std::optional<model::RemoteActor>> find_by_handle(
+        std::string_view username, std::string_view host) override;
+
+private:
+    Connection& db_;
+};
+
+class SqliteFollowRepository final : public FollowRepository {
+public:
+    explicit SqliteFollowRepository(Connection& c) : db_(c) {}
+    Status insert(const model::Follow& follow) override;
+    Result<std::optional<model::Follow>> find(model::ActorRef follower, model::ActorRef followee) override;
+    Result<std::optional<model::Follow>> find_by_id(Id id) override;
+    Result<std::optional<model::Follow>> find_by_uri(std::string_view uri) override;
+    Status set_state(Id id, model::FollowState state, TimePoint at) override;
+    Status remove(Id id) override;
+    Result<std::vector<model::Follow>> followers_of(
+        model::ActorRef followee, const FollowQuery& query) override;
+    Result<std::vector<model::Follow>> followed_by(
+        model::ActorRef follower, const FollowQuery& query) override;
+    Result<std::int64_t> count_followers(model::ActorRef followee, model::FollowState state) override;
+    Result<std::int64_t> count_following(model::ActorRef follower, model::FollowState state) override;
+    Result<std::vector<std::string>> follower_inboxes(model::ActorRef followee) override;
+
+private:
+    Result<std::vector<model::Follow>> list(
+        std::string_view role, model::ActorRef actor, const FollowQuery& query);
+    Result<std::int64_t> count(std::string_view role, model::ActorRef actor, model::FollowState state);
+    Connection& db_;
+};
+
+class SqliteStatusRepository final : public StatusRepository {
+public:
+    explicit SqliteStatusRepository(Connection& c) : db_(c) {}
+    Status insert(const model::Status& status) override;
+    Status add_mentions(Id status_id, const std::vector<model::ActorRef>& actors) override;
+    Result<std::vector<model::ActorRef>> mentions(Id status_id) override;
+    Result<std::optional<model::Status>> find_by_id(Id id) override;
+    Result<std::optional<model::Status>> find_by_uri(std::string_view uri) override;
+    Status update_content(const model::Status& status, TimePoint at) override;
+    Status mark_deleted(Id id, TimePoint at) override;
+    Result<std::vector<model::Status>> by_author(model::ActorRef author, const StatusQuery& query) override;
+    Result<std::vector<model::Status>> home_timeline(Id reader, const StatusQuery& query) override;
+    Result<std::vector<model::Status>> instance_timeline(const StatusQuery& query) override;
+    Result<std::vector<model::Status>> replies(Id status_id, int limit) override;
+    Status attach_orphans(std::string_view uri, Id id) override;
+    Result<std::int64_t> count_local() override;
+
+private:
+    Connection& db_;
+};
+
+class SqliteInteractionRepository final : public InteractionRepository {
+public:
+    explicit SqliteInteractionRepository(Connection& c) : db_(c) {}
+    Status insert(const model::Interaction& interaction) override;
+    Result<std::optional<model::Interaction>> find(
+        model::InteractionKind kind, model::ActorRef actor, Id status_id) override;
+    Result<std::optional<model::Interaction>> find_by_uri(std::string_view uri) override;
+    Status remove(Id id) override;
+    Result<std::int64_t> count(model::InteractionKind kind, Id status_id) override;
+
+private:
+    Connection& db_;
+};
+
+class SqliteInboxLedger final : public InboxLedger {
+public:
+    explicit SqliteInboxLedger(Connection& c) : db_(c) {}
+    Result<bool> remember(std::string_view activity_uri, TimePoint at) override;
+    Result<std::int64_t> prune(TimePoint before) override;
+
+private:
+    Connection& db_;
+};
+
+class SqliteDeliveryRepository final : public DeliveryRepository {
+public:
+    explicit SqliteDeliveryRepository(Connection& c) : db_(c) {}
+    Status enqueue(const model::OutboundActivity& activity, const std::vector<std::string>& inboxes,
+        const std::vector<Id>& delivery_ids) override;
+    Result<std::vector<model::DeliveryJob>> claim_due(
+        TimePoint now, TimePoint lease_until, int limit) override;
+    Status mark_delivered(Id delivery_id, int http_status, TimePoint at) override;
+    Status mark_retry(Id delivery_id, int http_status, std::string_view error, TimePoint next_attempt_at,
+        TimePoint at) override;
+    Status mark_dead(Id delivery_id, int http_status, std::string_view error, TimePoint at) override;
+    Result<std::optional<model::Delivery>> find(Id delivery_id) override;
+    Result<std::vector<model::Delivery>> for_activity(Id activity_id) override;
+    Result<std::optional<model::OutboundActivity>> find_activity_by_uri(std::string_view uri) override;
+    Result<std::optional<TimePoint>> next_due() override;
+    Result<std::int64_t> count(model::DeliveryState state) override;
+    Result<model::PeerHealth> peer_health(std::string_view host) override;
+    Status record_peer_failure(
+        std::string_view host, TimePoint at, std::optional<TimePoint> unreachable_until) override;
+    Status record_peer_success(std::string_view host, TimePoint at) override;
+
+private:
+    // Why a mark_* changed no row: NotFound, or Conflict when the delivery is already settled.
+    Status unchanged(Id delivery_id);
+    Connection& db_;
+};
+
 class SqliteRepositories final : public Repositories {
 public:
     explicit SqliteRepositories(Connection& c)
-        : accounts_(c), sessions_(c), directory_(c), settings_(c), peers_(c)
-    {
-    }
+        : accounts_(c)
+        , sessions_(c)
+        , directory_(c)
+        , settings_(c)
+        , peers_(c)
+        , remote_actors_(c)
+        , follows_(c)
+        , statuses_(c)
+        , interactions_(c)
+        , inbox_ledger_(c)
+        , deliveries_(c)
+    { }
     AccountRepository& accounts() override { return accounts_; }
     SessionRepository& sessions() override { return sessions_; }
     DirectoryRepository& directory() override { return directory_; }
     SettingsRepository& settings() override { return settings_; }
     PeerRepository& peers() override { return peers_; }
+    RemoteActorRepository& remote_actors() override { return remote_actors_; }
+    FollowRepository& follows() override { return follows_; }
+    StatusRepository& statuses() override { return statuses_; }
+    InteractionRepository& interactions() override { return interactions_; }
+    InboxLedger& inbox_ledger() override { return inbox_ledger_; }
+    DeliveryRepository& deliveries() override { return deliveries_; }
 
 private:
     SqliteAccountRepository accounts_;
@@ -89,6 +214,12 @@ private:
     SqliteDirectoryRepository directory_;
     SqliteSettingsRepository settings_;
     SqlitePeerRepository peers_;
+    SqliteRemoteActorRepository remote_actors_;
+    SqliteFollowRepository follows_;
+    SqliteStatusRepository statuses_;
+    SqliteInteractionRepository interactions_;
+    SqliteInboxLedger inbox_ledger_;
+    SqliteDeliveryRepository deliveries_;
 };
 
 } // namespace confrere::storage::sqlite

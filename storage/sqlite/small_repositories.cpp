@@ -1,4 +1,4 @@
-// Sessions, directory look-ups and settings: the small repositories.
+// Sessions, directory look-ups, settings and the inbox ledger: the small repositories.
 #include "storage/sqlite/repositories.hpp"
 
 namespace confrere::storage::sqlite {
@@ -107,6 +107,27 @@ Status SqliteSettingsRepository::put(std::string_view key, std::string_view valu
     if (!stmt)
         return forward(stmt);
     return stmt->bind(1, key).bind(2, value).run();
+}
+
+Result<bool> SqliteInboxLedger::remember(std::string_view activity_uri, TimePoint at)
+{
+    auto stmt
+        = db_.prepare("INSERT INTO inbox_ledger (uri, received_at) VALUES (?, ?) ON CONFLICT DO NOTHING");
+    if (!stmt)
+        return forward(stmt);
+    if (auto rc = stmt->bind(1, activity_uri).bind(2, to_unix_ms(at)).run(); !rc)
+        return forward(rc);
+    return db_.changes() == 1;
+}
+
+Result<std::int64_t> SqliteInboxLedger::prune(TimePoint before)
+{
+    auto stmt = db_.prepare("DELETE FROM inbox_ledger WHERE received_at < ?");
+    if (!stmt)
+        return forward(stmt);
+    if (auto rc = stmt->bind(1, to_unix_ms(before)).run(); !rc)
+        return forward(rc);
+    return db_.changes();
 }
 
 } // namespace confrere::storage::sqlite

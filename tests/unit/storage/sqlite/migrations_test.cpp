@@ -133,5 +133,42 @@ TEST(Migrations, StoreRefusesARowThatPointsAtNoAccount)
     EXPECT_EQ(query_int(db->database_path, "SELECT count(*) FROM sessions"), 0);
 }
 
+TEST(Migrations, TheFederationTablesArriveWithVersionThree)
+{
+    auto db = testkit::open_test_store();
+    ASSERT_TRUE(db) << describe(db);
+    EXPECT_EQ(latest_schema_version(), 3);
+    for (const char* table : { "remote_actors", "follows", "statuses", "mentions", "interactions",
+             "inbox_ledger", "outbound_activities", "deliveries", "peer_health" })
+        EXPECT_EQ(query_int(db->database_path,
+                      std::string("SELECT count(*) FROM sqlite_schema WHERE type = 'table'"
+                                  " AND name = '")
+                          + table + "' AND sql LIKE '%STRICT%'"),
+            1)
+            << table;
+}
+
+TEST(Migrations, AVersionTwoDatabaseMigratesToThreeKeepingItsRows)
+{
+    auto db = testkit::open_test_store();
+    ASSERT_TRUE(db) << describe(db);
+    auto put = db->store->write([](Repositories& r) { return r.settings().put("probe", "kept"); });
+    ASSERT_TRUE(put) << describe(put);
+    db->store.reset();
+    // Back to what version 2 left on disk.
+    ASSERT_TRUE(testkit::exec_sql(db->database_path,
+        "DROP TABLE deliveries; DROP TABLE outbound_activities; DROP TABLE peer_health;"
+        " DROP TABLE inbox_ledger; DROP TABLE interactions; DROP TABLE mentions;"
+        " DROP TABLE statuses; DROP TABLE follows; DROP TABLE remote_actors;"
+        " DELETE FROM schema_migrations WHERE version = 3;"));
+    ASSERT_EQ(query_int(db->database_path, "SELECT max(version) FROM schema_migrations"), 2);
+
+    auto again = reopen(db->database_path);
+    ASSERT_TRUE(again) << describe(again);
+    EXPECT_EQ(query_int(db->database_path, "SELECT max(version) FROM schema_migrations"), 3);
+    EXPECT_EQ(query_text(db->database_path, "SELECT value FROM settings WHERE key = 'probe'"), "kept");
+    EXPECT_EQ(query_int(db->database_path, "SELECT count(*) FROM deliveries"), 0);
+}
+
 } // namespace
 } // namespace confrere::storage
