@@ -31,6 +31,24 @@ case "${1-}" in
 esac
 [[ $# -le 1 ]] || usage
 
+# Node.js and npm run the Fedify interoperability tests (tests/interop). A Node.js already on
+# the machine is kept (Fedify 1.5 needs Node >= 20; Debian 12's nodejs is 18): Debian's
+# packages are added only when the command is missing.
+if [[ ${1-} == --test ]]; then
+    command -v node >/dev/null 2>&1 || packages+=(nodejs)
+    command -v npm >/dev/null 2>&1 || packages+=(npm)
+fi
+
+# Warns (the interop stage then fails with the same message) when Node.js is older than 20.
+check_node() {
+    [[ ${1-} == --test ]] && command -v node >/dev/null 2>&1 || return 0
+    local major
+    major=$(node -p 'process.versions.node.split(".")[0]')
+    if ((major < 20)); then
+        echo "install-deps: warning: Node $(node --version) is too old for tests/interop (Fedify 1.5 needs >= 20)" >&2
+    fi
+}
+
 is_installed() {
     [[ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null)" == installed ]]
 }
@@ -41,6 +59,7 @@ for package in "${packages[@]}"; do
 done
 if [[ ${#missing[@]} -eq 0 ]]; then
     echo "install-deps: all ${#packages[@]} packages already installed"
+    check_node "$@"
     exit 0
 fi
 echo "install-deps: missing: ${missing[*]}"
@@ -69,3 +88,4 @@ fi
 "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive \
     apt-get install -y --no-install-recommends "${missing[@]}"
 echo "install-deps: installed ${missing[*]}"
+check_node "$@"

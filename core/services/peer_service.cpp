@@ -126,22 +126,27 @@ Result<std::vector<model::Peer>> PeerService::list()
 
 Result<bool> PeerService::may_federate(std::string_view input)
 {
-    auto host = normalize_peer_host(input);
-    if (!host)
-        return false;  // nothing that is not a host name federates
-    std::optional<model::Peer> peer;
+    Result<bool> result = false;
     Status done = store_.read([&](storage::Repositories& repos) -> Status {
-        auto found = repos.peers().find(*host);
-        if (!found)
-            return forward(found);
-        peer = std::move(*found);
-        return ok();
+        result = may_federate(repos, input);
+        return result ? ok() : forward(result);
     });
     if (!done)
         return forward(done);
+    return result;
+}
+
+Result<bool> PeerService::may_federate(storage::Repositories& repos, std::string_view input) const
+{
+    auto host = normalize_peer_host(input);
+    if (!host)
+        return false;  // nothing that is not a host name federates
+    auto peer = repos.peers().find(*host);
+    if (!peer)
+        return forward(peer);
     if (mode_ == FederationMode::Allowlist)
-        return peer && peer->state == model::PeerState::Trusted;
-    return !peer || peer->state != model::PeerState::Blocked;
+        return *peer && (*peer)->state == model::PeerState::Trusted;
+    return !*peer || (*peer)->state != model::PeerState::Blocked;
 }
 
 } // namespace confrere::services

@@ -36,6 +36,8 @@ public:
 
     // Whether requests signed by `host` are accepted and activities delivered to it.
     Result<bool> may_federate(std::string_view host);
+    // The same, inside a transaction the caller holds (the delivery outbox).
+    Result<bool> may_federate(storage::Repositories& repos, std::string_view host) const;
 
     FederationMode mode() const { return mode_; }
 

@@ -11,7 +11,7 @@ void write_string(JsonWriter& w, const char* key, std::string_view value)
     w.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
 }
 
-void write_account(JsonWriter& w, const model::Account& a, std::string_view base_url)
+void write_account(JsonWriter& w, const model::Account& a, std::string_view base_url, const AccountStats& stats)
 {
     std::string created = format_iso8601(a.created_at);
     std::string url = std::string(base_url) + "/@" + a.username;
@@ -40,9 +40,9 @@ void write_account(JsonWriter& w, const model::Account& a, std::string_view base
     write_string(w, "header", std::string(base_url) + "/static/header.png");
     write_string(w, "header_static", std::string(base_url) + "/static/header.png");
     w.Key("followers_count");
-    w.Int(0);
+    w.Int64(stats.followers);
     w.Key("following_count");
-    w.Int(0);
+    w.Int64(stats.following);
     w.Key("statuses_count");
     w.Int(0);
     w.Key("last_status_at");
@@ -68,18 +68,18 @@ void write_account(JsonWriter& w, const model::Account& a, std::string_view base
     w.EndObject();
 }
 
-std::string account_json(const model::Account& a, std::string_view base_url)
+std::string account_json(const model::Account& a, std::string_view base_url, const AccountStats& stats)
 {
     rapidjson::StringBuffer buf;
     JsonWriter w(buf);
-    write_account(w, a, base_url);
+    write_account(w, a, base_url, stats);
     return buf.GetString();
 }
 
-std::string credential_account_json(const model::Account& a, std::string_view base_url)
+std::string credential_account_json(const model::Account& a, std::string_view base_url, const AccountStats& stats)
 {
     // Write the Account, then reopen its object to append source and role.
-    std::string account = account_json(a, base_url);
+    std::string account = account_json(a, base_url, stats);
     rapidjson::StringBuffer buf;
     JsonWriter w(buf);
     w.StartObject();
@@ -94,7 +94,7 @@ std::string credential_account_json(const model::Account& a, std::string_view ba
     w.StartArray();
     w.EndArray();
     w.Key("follow_requests_count");
-    w.Int(0);
+    w.Int64(stats.follow_requests);
     w.EndObject();
     w.Key("role");
     w.StartObject();

@@ -6,6 +6,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -15,13 +16,21 @@ using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
 
 void write_string(JsonWriter& w, const char* key, std::string_view value);
 
+// The counters of an Account entity (accepted follows only).
+struct AccountStats {
+    std::int64_t followers = 0;
+    std::int64_t following = 0;
+    std::int64_t follow_requests = 0; // shown to the account itself only
+};
+
 // Mastodon Account. Never contains the e-mail or the professional identifier.
-void write_account(JsonWriter& w, const model::Account& a, std::string_view base_url);
+void write_account(JsonWriter& w, const model::Account& a, std::string_view base_url, const AccountStats& stats = {});
 
 // CredentialAccount: Account + source + role, for the account itself.
-std::string credential_account_json(const model::Account& a, std::string_view base_url);
+std::string credential_account_json(const model::Account& a, std::string_view base_url,
+                                    const AccountStats& stats = {});
 
-std::string account_json(const model::Account& a, std::string_view base_url);
+std::string account_json(const model::Account& a, std::string_view base_url, const AccountStats& stats = {});
 
 // Admin::Account plus a "confrere" object with the registration (identifier, pre-check).
 // Moderators only.

@@ -4,8 +4,12 @@
 #include "core/base/id.hpp"
 #include "core/base/time.hpp"
 #include "core/services/auth_service.hpp"
+#include "core/services/social_service.hpp"
 #include "core/services/moderation_service.hpp"
 #include "core/services/registration_service.hpp"
+#include "federation/actor_resolver.hpp"
+#include "federation/inbox.hpp"
+#include "federation/outbox.hpp"
 #include "server/api/public_cache.hpp"
 #include "server/config/config.hpp"
 #include "server/http/message.hpp"
@@ -15,6 +19,15 @@
 #include <string>
 
 namespace confrere::server::api {
+
+// Federation and the social graph, built in serve() once the store and keys are ready.
+struct Social {
+    services::SocialService& social;
+    federation::ActorResolver& resolver;
+    federation::RequestVerifier& verifier;
+    federation::InboxProcessor& inbox;
+    federation::FederationOutbox& outbox;
+};
 
 struct Context {
     const Config& config;
@@ -30,6 +43,7 @@ struct Context {
     std::string host;            // authority of base_url: host[:port], for acct: handles
     std::string instance_public_key_pem;
     bool secure_cookies = false; // base_url is https
+    Social* social = nullptr;    // set before the routes are registered
 };
 
 // The caller's identity, from `Authorization: Bearer` or the session cookie.

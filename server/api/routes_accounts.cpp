@@ -84,6 +84,24 @@ Response handle_registration_status(Context& ctx, const Request& req)
     return http::json_response(200, buf.GetString());
 }
 
+Result<AccountStats> account_stats(Context& ctx, Id account_id)
+{
+    AccountStats stats;
+    auto done = ctx.store.read([&](storage::Repositories& repos) -> Status {
+        const auto me = model::local_actor(account_id);
+        auto followers = repos.follows().count_followers(me, model::FollowState::Accepted);
+        auto following = repos.follows().count_following(me, model::FollowState::Accepted);
+        auto requests = repos.follows().count_followers(me, model::FollowState::Pending);
+        if (!followers || !following || !requests)
+            return fail(ErrorKind::Internal, "Counting follows failed.");
+        stats = AccountStats{*followers, *following, *requests};
+        return ok();
+    });
+    if (!done)
+        return forward(done);
+    return stats;
+}
+
 Response handle_verify_credentials(Context& ctx, const Request& req)
 {
     auto caller = authenticate(ctx, req);
@@ -94,7 +112,10 @@ Response handle_verify_credentials(Context& ctx, const Request& req)
     if (a.state != model::AccountState::Active)
         if (auto rc = services::require_member_reader(a); !rc)
             return http::error_response(rc.error());
-    return http::json_response(200, credential_account_json(a, ctx.base_url));
+    auto stats = account_stats(ctx, a.id);
+    if (!stats)
+        return http::error_response(stats.error());
+    return http::json_response(200, credential_account_json(a, ctx.base_url, *stats));
 }
 
 Response with_account(Context& ctx, const Request& req,
@@ -116,7 +137,11 @@ Response with_account(Context& ctx, const Request& req,
     // Only validated members are visible to other members.
     if (!found || !services::is_discoverable_identity(*found))
         return http::error_response(Error{ErrorKind::NotFound, "Record not found", {}, {}});
-    return http::json_response(200, account_json(*found, ctx.base_url));
+    auto stats = account_stats(ctx, found->id);
+    if (!stats)
+        return http::error_response(stats.error());
+    stats->follow_requests = 0; // someone else's pending requests are theirs to see
+    return http::json_response(200, account_json(*found, ctx.base_url, *stats));
 }
 
 Response handle_directory(Context& ctx, const Request& req)
@@ -165,10 +190,12 @@ void register_account_routes(http::Router& router, Context& ctx)
                [&ctx](const Request& req, const PathParams&) { return handle_verify_credentials(ctx, req); });
     router.add("GET", "/api/v1/accounts/lookup", [&ctx](const Request& req, const PathParams&) {
         std::string acct = req.query_param("acct").value_or("");
-        // Local accounts only for now; "user@ourhost" is the same account.
+        if (acct.starts_with('@'))
+            acct.erase(0, 1);
+        // "user@ourhost" is a local account; any other host is looked up on that peer.
         if (auto at = acct.find('@'); at != std::string::npos) {
             if (acct.substr(at + 1) != ctx.host)
-                return http::error_response(Error{ErrorKind::NotFound, "Record not found", {}, {}});
+                return remote_lookup(ctx, req, acct);
             acct.resize(at);
         }
         return with_account(ctx, req, [&acct](storage::Repositories& r) { return r.accounts().find_by_username(acct); });
@@ -181,7 +208,11 @@ void register_account_routes(http::Router& router, Context& ctx)
                 return http::error_response(caller.error());
             return http::error_response(id.error());
         }
-        return with_account(ctx, req, [id = *id](storage::Repositories& r) { return r.accounts().find_by_id(id); });
+        auto caller = authenticate_member(ctx, req);
+        if (!caller)
+            return http::error_response(caller.error());
+        Response local = with_account(ctx, req, [id = *id](storage::Repositories& r) { return r.accounts().find_by_id(id); });
+        return local.status == 404 ? remote_account(ctx, *id) : local;
     });
     router.add("GET", "/api/v1/directory",
                [&ctx](const Request& req, const PathParams&) { return handle_directory(ctx, req); });

@@ -1,8 +1,12 @@
 // ActivityPub actors. Authorized fetch: anonymous requests get the minimal actor document that
 // peers need to verify signatures; the full profile goes to members (and, with the federation
 // core, to trusted peers' signed requests).
+#include "core/base/log.hpp"
 #include "core/services/access_policy.hpp"
 #include "federation/documents.hpp"
+#include "federation/activitypub/to_activitystreams.hpp"
+#include "federation/http_signature.hpp"
+#include "core/services/social_service.hpp"
 #include "server/api/routes.hpp"
 
 #include <cctype>
@@ -43,6 +47,72 @@ std::string actor_cache_key(const std::string& username)
     return key;
 }
 
+// Whether the request carries a valid signature of an actor on a trusted peer.
+bool signed_by_trusted_peer(Context& ctx, const Request& req)
+{
+    federation::SignableRequest signable{req.method, req.target.substr(0, req.target.find('?')), req.query, req.headers};
+    auto signer = ctx.social->verifier.verify(signable, req.body);
+    if (!signer)
+        log::info("signed_fetch_refused", {{"reason", signer.error().public_message}, {"detail", signer.error().detail}});
+    return signer.has_value();
+}
+
+Response signature_required()
+{
+    return http::error_response(Error{ErrorKind::Unauthorized, "Request signature required.", {}, {}});
+}
+
+Response handle_status_object(Context& ctx, const Request& req, const std::string& username, const std::string& id)
+{
+    if (!req.header("signature"))
+        return signature_required();
+    federation::SignableRequest signable{req.method, req.target.substr(0, req.target.find('?')), req.query, req.headers};
+    auto signer = ctx.social->verifier.verify(signable, req.body);
+    if (!signer)
+        return http::error_response(signer.error());
+    auto author = find_account_by_username(ctx, username);
+    if (!author)
+        return http::error_response(author.error());
+    Error not_found{ErrorKind::NotFound, "Not found.", {}, {}};
+    if (!*author || !services::is_discoverable_identity(**author))
+        return http::error_response(not_found);
+    auto status_id = parse_id(id);
+    if (!status_id)
+        return http::error_response(not_found);
+    std::string uri = services::local_status_uri(ctx.base_url, (*author)->username, *status_id);
+    Response answer = http::error_response(not_found);
+    auto done = ctx.store.read([&](storage::Repositories& repos) -> Status {
+        auto status = repos.statuses().find_by_uri(uri);
+        if (!status)
+            return forward(status);
+        if (!*status || (*status)->author != model::local_actor((*author)->id))
+            return ok();
+        if ((*status)->deleted_at) {
+            if ((*status)->audience != model::Audience::Instance) {
+                answer = activity_json(federation::tombstone_json(uri, (*status)->deleted_at));
+                answer.status = 410;
+            }
+            return ok();
+        }
+        auto readable = services::can_read(repos, model::remote_actor(signer->id), **status);
+        if (!readable)
+            return forward(readable);
+        if (!*readable)
+            return ok();
+        auto mentions = repos.statuses().mentions((*status)->id);
+        if (!mentions)
+            return forward(mentions);
+        auto note = ctx.social->outbox.note_view(repos, **author, **status, *mentions);
+        if (!note)
+            return forward(note);
+        answer = activity_json(federation::note_json(*note));
+        return ok();
+    });
+    if (!done)
+        return http::error_response(done.error());
+    return answer;
+}
+
 Response handle_actor(Context& ctx, const Request& req, const std::string& username)
 {
     auto found = find_account_by_username(ctx, username);
@@ -54,13 +124,10 @@ Response handle_actor(Context& ctx, const Request& req, const std::string& usern
     bool member = false;
     if (req.header("authorization") || session_cookie(req))
         member = authenticate_member(ctx, req).has_value();
+    else if (req.header("signature") && ctx.social)
+        member = signed_by_trusted_peer(ctx, req); // authorized fetch: the full profile
     return activity_json(federation::actor_json(
         *account, ctx.base_url, member ? federation::ActorView::Full : federation::ActorView::Minimal));
-}
-
-Response signature_required()
-{
-    return http::error_response(Error{ErrorKind::Unauthorized, "Request signature required.", {}, {}});
 }
 
 } // namespace
@@ -84,10 +151,34 @@ void register_activitypub_routes(http::Router& router, Context& ctx)
     router.add("GET", "/actor", [&ctx](const Request&, const PathParams&) {
         return activity_json(federation::instance_actor_json(ctx.base_url, ctx.host, ctx.instance_public_key_pem));
     });
-    // Inboxes and collections need HTTP Signatures from trusted peers (the federation core);
-    // until then nothing is accepted or served to peers.
+    // Inboxes: signed activities from trusted peers (federation/inbox.hpp), 202 once applied.
     for (const char* path : {"/inbox", "/users/:username/inbox", "/actor/inbox"})
-        router.add("POST", path, [](const Request&, const PathParams&) { return signature_required(); });
+        router.add("POST", path, [&ctx](const Request& req, const PathParams& p) {
+            if (auto name = p.find("username"); name != p.end()) {
+                auto found = find_account_by_username(ctx, name->second);
+                if (!found)
+                    return http::error_response(found.error());
+                if (!*found || !services::is_discoverable_identity(**found))
+                    return http::error_response(Error{ErrorKind::NotFound, "Not found.", {}, {}});
+            }
+            federation::SignableRequest signable{req.method, req.target.substr(0, req.target.find('?')), req.query,
+                req.headers};
+            auto done = ctx.social->inbox.receive(signable, req.body);
+            if (!done)
+                return http::error_response(done.error());
+            Response r;
+            r.status = 202;
+            r.content_type = "application/json; charset=utf-8";
+            r.body = "{}";
+            return r;
+        });
+    // A local status as a Note, for signed requests of actors allowed to read it (authorized
+    // fetch); a deleted one answers 410 with its Tombstone. Instance statuses do not exist here.
+    router.add("GET", "/users/:username/statuses/:id", [&ctx](const Request& req, const PathParams& p) {
+        return handle_status_object(ctx, req, p.at("username"), p.at("id"));
+    });
+    // Collections and objects go only to signed requests of trusted peers allowed to see them
+    // (authorized fetch); not served yet beyond this refusal.
     for (const char* path : {"/users/:username/outbox", "/users/:username/followers", "/users/:username/following"})
         router.add("GET", path, [](const Request&, const PathParams&) { return signature_required(); });
 }

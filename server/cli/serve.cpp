@@ -3,6 +3,14 @@
 
 #include "core/base/log.hpp"
 #include "core/services/instance_identity.hpp"
+#include "core/services/peer_service.hpp"
+#include "core/services/social_service.hpp"
+#include "federation/actor_resolver.hpp"
+#include "federation/delivery.hpp"
+#include "federation/documents.hpp"
+#include "federation/html/plain_text.hpp"
+#include "federation/inbox.hpp"
+#include "federation/outbox.hpp"
 #include "server/api/routes.hpp"
 #include "server/http/server.hpp"
 
@@ -59,7 +67,43 @@ int serve(const Config& config, const std::filesystem::path& port_file)
     std::string_view rest = std::string_view(ctx.base_url).substr(ctx.base_url.find("://") + 3);
     ctx.host = std::string(rest.substr(0, rest.find('/')));
     ctx.secure_cookies = ctx.base_url.starts_with("https://");
+
+    // Federation: one outbound client (SSRF guard; GETs signed by the instance actor), the
+    // resolver of remote actors and keys, the inbox, the transactional outbox and its workers.
+    auto instance_private = federation::parse_private_key_pem(instance_key->private_pem);
+    if (!instance_private) {
+        log::error("instance_key_failed", {{"detail", instance_private.error().detail}});
+        return 1;
+    }
+    auto signing_key = std::make_shared<const crypto::EvpPkeyPtr>(std::move(*instance_private));
+    std::string instance_key_id = federation::instance_actor_url(ctx.base_url) + "#main-key";
+    services::PeerService peers(**store, clock,
+        config.federation_mode == "blocklist" ? services::FederationMode::Blocklist : services::FederationMode::Allowlist);
+    federation::HttpFetcherOptions fetch_options;
+    fetch_options.allow_private = config.allow_private_addresses;
+    fetch_options.user_agent = federation::default_user_agent(ctx.base_url);
+    federation::HttpFetcher fetcher(
+        federation::make_signing_fetcher_options(std::move(fetch_options), signing_key, instance_key_id, clock));
+    federation::ResolverOptions resolver_options;
+    resolver_options.allow_http = config.allow_private_addresses;
+    federation::ActorResolver resolver(**store, fetcher, peers, clock, ids, resolver_options);
+    federation::DeliveryOptions delivery_options;
+    delivery_options.backoff_unit = config.delivery_backoff_unit;
+    federation::DeliveryWorkers delivery(**store, fetcher, peers, clock, ctx.base_url, {instance_key_id, signing_key},
+        delivery_options);
+    federation::FederationOutbox outbox(ctx.base_url, peers, clock, ids, [&delivery] { delivery.wake(); });
+    services::SocialService social(**store, clock, ids, outbox, ctx.base_url,
+        [base = ctx.base_url](std::string_view text) { return federation::render_plain_text(text, base); });
+    federation::VerifyPolicy verify_policy;
+    verify_policy.expected_host = ctx.host;
+    federation::RequestVerifier verifier(resolver, peers, clock, verify_policy);
+    federation::JsonLimits inbox_limits;
+    inbox_limits.max_bytes = config.max_body_bytes;
+    federation::InboxProcessor inbox(**store, verifier, resolver, outbox, clock, ids, {ctx.base_url, inbox_limits});
+    api::Social social_context{social, resolver, verifier, inbox, outbox};
+    ctx.social = &social_context;
     api::register_all_routes(router, ctx);
+    delivery.start();
 
     log::info("listening", {{"address", config.listen_address}, {"port", static_cast<int>(*port)},
                             {"base_url", ctx.base_url}});
@@ -76,6 +120,7 @@ int serve(const Config& config, const std::filesystem::path& port_file)
         }
     }
     server.run();
+    delivery.stop();
     return 0;
 }
 

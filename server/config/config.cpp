@@ -26,7 +26,7 @@ Status check_known_keys(const toml::table& root, const std::filesystem::path& pa
                   "public_cache_seconds"}},
         {"limits", {"sign_in_attempts", "sign_in_window_seconds", "registrations", "registration_window_seconds"}},
         {"storage", {"data_dir"}},
-        {"federation", {"mode", "allow_private_addresses"}},
+        {"federation", {"mode", "allow_private_addresses", "delivery_backoff_unit_ms"}},
         {"log", {"level"}},
     };
     for (const auto& [section, node] : root) {
@@ -170,6 +170,10 @@ Result<Config> load_config(const std::filesystem::path& path)
             return std::unexpected(config_error(path, "federation.allow_private_addresses must be true or false"));
         c.allow_private_addresses = *v;
     }
+    long long backoff = c.delivery_backoff_unit.count();
+    if (auto rc = read_integer(root, "federation", "delivery_backoff_unit_ms", backoff, 1, 60000, path); !rc)
+        return forward(rc);
+    c.delivery_backoff_unit = std::chrono::milliseconds(backoff);
     return c;
 }
 

@@ -46,6 +46,8 @@ struct Config {
     // [federation]
     std::string federation_mode = "allowlist";  // "allowlist" | "blocklist"
     bool allow_private_addresses = false;  // test and local-demo switch only
+    // Delivery retries wait n^4 + 15 units (plus jitter) after the n-th failure.
+    std::chrono::milliseconds delivery_backoff_unit{1000};
 
     // [log]
     std::string log_level = "info";

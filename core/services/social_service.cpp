@@ -1,0 +1,472 @@
+#include "core/services/social_service.hpp"
+
+#include "core/base/text.hpp"
+#include "core/services/access_policy.hpp"
+
+#include <algorithm>
+
+namespace confrere::services {
+
+using model::ActorRef;
+using model::Audience;
+
+namespace {
+
+Error not_found(std::string_view what, std::string field = {})
+{
+    return Error { ErrorKind::NotFound, std::string(what) + " not found.", {}, std::move(field) };
+}
+
+void add_unique(std::vector<ActorRef>& refs, ActorRef ref)
+{
+    if (std::find(refs.begin(), refs.end(), ref) == refs.end())
+        refs.push_back(ref);
+}
+
+// The target of a follow or a mention: an active local account or a known remote actor.
+Result<std::optional<model::RemoteActor>> check_target(storage::Repositories& repos, ActorRef target)
+{
+    if (target.local) {
+        auto account = repos.accounts().find_by_id(target.id);
+        if (!account)
+            return forward(account);
+        if (!*account || (*account)->state != model::AccountState::Active)
+            return std::unexpected(not_found("Account"));
+        return std::optional<model::RemoteActor> {};
+    }
+    auto actor = repos.remote_actors().find_by_id(target.id);
+    if (!actor)
+        return forward(actor);
+    if (!*actor)
+        return std::unexpected(not_found("Account"));
+    return *actor;
+}
+
+// The remote actor behind `ref`; nullopt for a local account (or a remote actor gone since).
+Result<std::optional<model::RemoteActor>> remote_of(storage::Repositories& repos, ActorRef ref)
+{
+    if (ref.local)
+        return std::optional<model::RemoteActor> {};
+    return repos.remote_actors().find_by_id(ref.id);
+}
+
+} // namespace
+
+std::string local_status_uri(std::string_view base_url, std::string_view username, Id id)
+{
+    return std::string(base_url) + "/users/" + std::string(username) + "/statuses/" + std::to_string(id);
+}
+
+std::string local_follow_uri(std::string_view base_url, std::string_view username, Id id)
+{
+    return std::string(base_url) + "/users/" + std::string(username) + "/follows/" + std::to_string(id);
+}
+
+Result<bool> can_read(storage::Repositories& repos, ActorRef reader, const model::Status& status)
+{
+    if (status.deleted_at)
+        return false;
+    if (status.author == reader)
+        return true;
+    auto mentioned = [&]() -> Result<bool> {
+        auto mentions = repos.statuses().mentions(status.id);
+        if (!mentions)
+            return forward(mentions);
+        return std::find(mentions->begin(), mentions->end(), reader) != mentions->end();
+    };
+    switch (status.audience) {
+    case Audience::Instance:
+        return status.author.local && reader.local;
+    case Audience::Followers: {
+        auto follow = repos.follows().find(reader, status.author);
+        if (!follow)
+            return forward(follow);
+        if (*follow && (*follow)->state == model::FollowState::Accepted)
+            return true;
+        return mentioned();
+    }
+    case Audience::Direct:
+        return mentioned();
+    case Audience::Group:
+        return false;
+    }
+    return false;
+}
+
+Result<bool> can_read(storage::Repositories& repos, const model::Account& reader, const model::Status& status)
+{
+    return can_read(repos, model::local_actor(reader.id), status);
+}
+
+Status SocialService::write(const std::function<Status(storage::Repositories&)>& work)
+{
+    auto done = store_.write(work);
+    if (done)
+        outbox_.committed();
+    return done;
+}
+
+Result<model::Status> SocialService::post(const model::Account& author, PostRequest request)
+{
+    if (auto allowed = require_member_reader(author); !allowed)
+        return forward(allowed);
+    std::string_view text = text::trim(request.text);
+    if (text.empty())
+        return fail(ErrorKind::Unprocessable, "The status is empty.", {}, "status");
+    if (text.size() > kMaxStatusTextBytes)
+        return fail(ErrorKind::Unprocessable,
+            "The status is longer than " + std::to_string(kMaxStatusTextBytes) + " bytes.", {}, "status");
+    if (!text::is_valid_utf8(text) || !text::is_valid_utf8(request.summary))
+        return fail(ErrorKind::Unprocessable, "The status is not valid UTF-8 text.", {}, "status");
+    if (request.summary.size() > kMaxSummaryBytes)
+        return fail(ErrorKind::Unprocessable, "The content warning is too long.", {}, "spoiler_text");
+    if (request.audience == Audience::Group)
+        return fail(ErrorKind::Unprocessable, "Group posts are not available yet.", {}, "visibility");
+
+    model::Status status;
+    status.id = ids_.next();
+    status.uri = local_status_uri(base_url_, author.username, status.id);
+    status.url = status.uri;
+    status.author = model::local_actor(author.id);
+    status.audience = request.audience;
+    status.source_text = std::string(text);
+    status.content_html = render_(text);
+    status.summary = std::string(text::trim(request.summary));
+    status.sensitive = request.sensitive || !status.summary.empty();
+    status.language = request.language.size() <= 8 ? request.language : std::string();
+    status.context = status.uri;
+    status.published = status.created_at = clock_.now();
+    std::vector<ActorRef> mentions;
+    for (ActorRef ref : request.mentions)
+        if (ref != status.author)
+            add_unique(mentions, ref);
+
+    auto done = write([&](storage::Repositories& repos) -> Status {
+        if (request.in_reply_to) {
+            auto parent = repos.statuses().find_by_id(*request.in_reply_to);
+            if (!parent)
+                return forward(parent);
+            if (!*parent)
+                return std::unexpected(not_found("Status", "in_reply_to_id"));
+            auto readable = can_read(repos, author, **parent);
+            if (!readable)
+                return forward(readable);
+            if (!*readable)
+                return std::unexpected(not_found("Status", "in_reply_to_id"));
+            const model::Status& p = **parent;
+            bool own = p.author == status.author;
+            // Someone else's restricted post: the reply goes to its author and the people it
+            // named, never to the replier's followers.
+            if (!own && (p.audience == Audience::Followers || p.audience == Audience::Direct)) {
+                if (status.audience != Audience::Direct)
+                    return fail(ErrorKind::Unprocessable,
+                        "A reply to a restricted post can only be a direct message to its participants.", {},
+                        "visibility");
+                add_unique(mentions, p.author);
+                auto parent_mentions = repos.statuses().mentions(p.id);
+                if (!parent_mentions)
+                    return forward(parent_mentions);
+                for (ActorRef ref : *parent_mentions)
+                    if (ref != status.author)
+                        add_unique(mentions, ref);
+            } else if (!model::is_not_wider(status.audience, p.audience)) {
+                return fail(ErrorKind::Unprocessable,
+                    "A reply cannot have a wider audience than the post it answers.", {}, "visibility");
+            }
+            if (!own && status.audience == Audience::Direct)
+                add_unique(mentions, p.author);
+            status.in_reply_to_id = p.id;
+            status.in_reply_to_uri = p.uri;
+            status.context = p.context.empty() ? p.uri : p.context;
+        }
+        if (status.audience == Audience::Direct && mentions.empty())
+            return fail(ErrorKind::Unprocessable, "A direct message needs at least one mentioned account.",
+                {}, "visibility");
+        for (ActorRef ref : mentions) {
+            auto target = check_target(repos, ref);
+            if (!target)
+                return forward(target);
+        }
+        if (auto inserted = repos.statuses().insert(status); !inserted)
+            return inserted;
+        if (!mentions.empty())
+            if (auto added = repos.statuses().add_mentions(status.id, mentions); !added)
+                return added;
+        if (status.audience == Audience::Instance)
+            return ok(); // never leaves the instance (DESIGN rule 2)
+        return outbox_.status_published(repos, author, status, mentions);
+    });
+    if (!done)
+        return forward(done);
+    return status;
+}
+
+Result<model::Status> SocialService::status(const model::Account& reader, Id status_id)
+{
+    if (auto allowed = require_member_reader(reader); !allowed)
+        return forward(allowed);
+    std::optional<model::Status> found;
+    auto done = store_.read([&](storage::Repositories& repos) -> Status {
+        auto status = repos.statuses().find_by_id(status_id);
+        if (!status)
+            return forward(status);
+        if (!*status)
+            return ok();
+        auto readable = can_read(repos, reader, **status);
+        if (!readable)
+            return forward(readable);
+        if (*readable)
+            found = std::move(*status);
+        return ok();
+    });
+    if (!done)
+        return forward(done);
+    if (!found)
+        return std::unexpected(not_found("Status"));
+    return *found;
+}
+
+Result<model::Status> SocialService::remove(const model::Account& author, Id status_id)
+{
+    auto existing = status(author, status_id);
+    if (!existing)
+        return existing;
+    if (existing->author != model::local_actor(author.id))
+        return fail(ErrorKind::Forbidden, "Only its author can delete a status.");
+    model::Status removed = *existing;
+    auto done = write([&](storage::Repositories& repos) -> Status {
+        auto mentions = repos.statuses().mentions(status_id);
+        if (!mentions)
+            return forward(mentions);
+        if (auto deleted = repos.statuses().mark_deleted(status_id, clock_.now()); !deleted)
+            return deleted;
+        if (removed.audience == Audience::Instance)
+            return ok();
+        return outbox_.status_deleted(repos, author, removed, *mentions);
+    });
+    if (!done)
+        return forward(done);
+    return removed;
+}
+
+Result<model::Follow> SocialService::follow(const model::Account& follower, ActorRef target)
+{
+    if (auto allowed = require_member_reader(follower); !allowed)
+        return forward(allowed);
+    if (target == model::local_actor(follower.id))
+        return fail(ErrorKind::Unprocessable, "You cannot follow yourself.");
+    model::Follow result;
+    auto done = write([&](storage::Repositories& repos) -> Status {
+        auto existing = repos.follows().find(model::local_actor(follower.id), target);
+        if (!existing)
+            return forward(existing);
+        if (*existing) {
+            result = **existing;
+            return ok();
+        }
+        auto remote = check_target(repos, target);
+        if (!remote)
+            return forward(remote);
+        model::Follow follow;
+        follow.id = ids_.next();
+        follow.follower = model::local_actor(follower.id);
+        follow.followee = target;
+        follow.uri = local_follow_uri(base_url_, follower.username, follow.id);
+        follow.created_at = follow.updated_at = clock_.now();
+        if (target.local) {
+            auto account = repos.accounts().find_by_id(target.id);
+            if (!account)
+                return forward(account);
+            follow.state = (*account)->locked ? model::FollowState::Pending : model::FollowState::Accepted;
+        }
+        if (auto inserted = repos.follows().insert(follow); !inserted)
+            return inserted;
+        result = follow;
+        if (*remote)
+            return outbox_.follow_sent(repos, follower, **remote, follow, /*undo=*/false);
+        return ok();
+    });
+    if (!done)
+        return forward(done);
+    return result;
+}
+
+Status SocialService::unfollow(const model::Account& follower, ActorRef target)
+{
+    if (auto allowed = require_member_reader(follower); !allowed)
+        return allowed;
+    return write([&](storage::Repositories& repos) -> Status {
+        auto existing = repos.follows().find(model::local_actor(follower.id), target);
+        if (!existing)
+            return forward(existing);
+        if (!*existing)
+            return ok();
+        if (auto removed = repos.follows().remove((*existing)->id); !removed)
+            return removed;
+        auto remote = remote_of(repos, target);
+        if (!remote || !*remote)
+            return remote ? ok() : forward(remote);
+        return outbox_.follow_sent(repos, follower, **remote, **existing, /*undo=*/true);
+    });
+}
+
+Result<model::Follow> SocialService::authorize_follower(const model::Account& followee, ActorRef follower)
+{
+    if (auto allowed = require_member_reader(followee); !allowed)
+        return forward(allowed);
+    model::Follow result;
+    auto done = write([&](storage::Repositories& repos) -> Status {
+        auto existing = repos.follows().find(follower, model::local_actor(followee.id));
+        if (!existing)
+            return forward(existing);
+        if (!*existing)
+            return std::unexpected(not_found("Follow request"));
+        result = **existing;
+        if (result.state == model::FollowState::Accepted)
+            return ok();
+        result.state = model::FollowState::Accepted;
+        result.updated_at = clock_.now();
+        if (auto set = repos.follows().set_state(result.id, result.state, result.updated_at); !set)
+            return set;
+        auto remote = remote_of(repos, follower);
+        if (!remote || !*remote)
+            return remote ? ok() : forward(remote);
+        return outbox_.follow_answered(repos, followee, **remote, result, /*accepted=*/true);
+    });
+    if (!done)
+        return forward(done);
+    return result;
+}
+
+Status SocialService::reject_follower(const model::Account& followee, ActorRef follower)
+{
+    if (auto allowed = require_member_reader(followee); !allowed)
+        return allowed;
+    return write([&](storage::Repositories& repos) -> Status {
+        auto existing = repos.follows().find(follower, model::local_actor(followee.id));
+        if (!existing)
+            return forward(existing);
+        if (!*existing)
+            return std::unexpected(not_found("Follow request"));
+        if (auto removed = repos.follows().remove((*existing)->id); !removed)
+            return removed;
+        auto remote = remote_of(repos, follower);
+        if (!remote || !*remote)
+            return remote ? ok() : forward(remote);
+        return outbox_.follow_answered(repos, followee, **remote, **existing, /*accepted=*/false);
+    });
+}
+
+Result<std::vector<model::Follow>> SocialService::follow_requests(const model::Account& followee, int limit)
+{
+    if (auto allowed = require_member_reader(followee); !allowed)
+        return forward(allowed);
+    std::vector<model::Follow> result;
+    auto done = store_.read([&](storage::Repositories& repos) -> Status {
+        storage::FollowQuery query;
+        query.state = model::FollowState::Pending;
+        query.limit = limit;
+        auto found = repos.follows().followers_of(model::local_actor(followee.id), query);
+        result = found ? std::move(*found) : std::vector<model::Follow> {};
+        return found ? ok() : forward(found);
+    });
+    if (!done)
+        return forward(done);
+    return result;
+}
+
+Result<model::Interaction> SocialService::interact(
+    const model::Account& actor, model::InteractionKind kind, Id status_id)
+{
+    auto target = status(actor, status_id);
+    if (!target)
+        return forward(target);
+    bool own = target->author == model::local_actor(actor.id);
+    if (kind == model::InteractionKind::Announce && !own && target->audience != Audience::Instance)
+        return fail(
+            ErrorKind::Unprocessable, "This post is restricted to its audience and cannot be boosted.");
+    model::Interaction result;
+    auto done = write([&](storage::Repositories& repos) -> Status {
+        auto existing = repos.interactions().find(kind, model::local_actor(actor.id), status_id);
+        if (!existing)
+            return forward(existing);
+        if (*existing) {
+            result = **existing;
+            return ok();
+        }
+        result.id = ids_.next();
+        result.kind = kind;
+        result.actor = model::local_actor(actor.id);
+        result.status_id = status_id;
+        result.uri = base_url_ + "/users/" + actor.username + "/" + std::string(model::to_string(kind)) + "s/"
+            + std::to_string(result.id);
+        result.created_at = clock_.now();
+        if (auto inserted = repos.interactions().insert(result); !inserted)
+            return inserted;
+        if (kind != model::InteractionKind::Like)
+            return ok(); // Announces of local statuses stay local
+        auto author = remote_of(repos, target->author);
+        if (!author || !*author)
+            return author ? ok() : forward(author);
+        return outbox_.interaction_sent(repos, actor, result, *target, **author, /*undo=*/false);
+    });
+    if (!done)
+        return forward(done);
+    return result;
+}
+
+Status SocialService::undo_interaction(const model::Account& actor, model::InteractionKind kind, Id status_id)
+{
+    auto target = status(actor, status_id);
+    if (!target)
+        return forward(target);
+    return write([&](storage::Repositories& repos) -> Status {
+        auto existing = repos.interactions().find(kind, model::local_actor(actor.id), status_id);
+        if (!existing)
+            return forward(existing);
+        if (!*existing)
+            return ok();
+        if (auto removed = repos.interactions().remove((*existing)->id); !removed)
+            return removed;
+        if (kind != model::InteractionKind::Like)
+            return ok(); // Announces of local statuses stay local
+        auto author = remote_of(repos, target->author);
+        if (!author || !*author)
+            return author ? ok() : forward(author);
+        return outbox_.interaction_sent(repos, actor, **existing, *target, **author, /*undo=*/true);
+    });
+}
+
+Result<std::vector<model::Status>> SocialService::timeline(const model::Account& reader,
+    const std::function<Result<std::vector<model::Status>>(storage::Repositories&)>& query)
+{
+    if (auto allowed = require_member_reader(reader); !allowed)
+        return forward(allowed);
+    std::vector<model::Status> result;
+    auto done = store_.read([&](storage::Repositories& repos) -> Status {
+        auto found = query(repos);
+        if (!found)
+            return forward(found);
+        result = std::move(*found);
+        return ok();
+    });
+    if (!done)
+        return forward(done);
+    return result;
+}
+
+Result<std::vector<model::Status>> SocialService::home_timeline(
+    const model::Account& reader, const storage::StatusQuery& query)
+{
+    return timeline(reader,
+        [&](storage::Repositories& repos) { return repos.statuses().home_timeline(reader.id, query); });
+}
+
+Result<std::vector<model::Status>> SocialService::instance_timeline(
+    const model::Account& reader, const storage::StatusQuery& query)
+{
+    return timeline(
+        reader, [&](storage::Repositories& repos) { return repos.statuses().instance_timeline(query); });
+}
+
+} // namespace confrere::services

@@ -1,0 +1,118 @@
+// Statuses, follows and interactions of local members: the rules of DESIGN rule 2 (audiences
+// never widen) written once, for the client API and the web UI alike. Federation learns of
+// every change through the Outbox port, inside the same transaction.
+#pragma once
+
+#include "core/base/id.hpp"
+#include "core/base/result.hpp"
+#include "core/model/account.hpp"
+#include "core/model/federation.hpp"
+#include "core/services/outbox.hpp"
+#include "storage/store.hpp"
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace confrere::services {
+
+// The longest status text a member may post, in bytes (Mastodon counts 500 characters; health
+// case discussions need more).
+inline constexpr std::size_t kMaxStatusTextBytes = 10'000;
+inline constexpr std::size_t kMaxSummaryBytes = 500;
+
+struct PostRequest {
+    std::string text; // plain text, as typed
+    model::Audience audience = model::Audience::Instance;
+    std::optional<Id> in_reply_to;
+    std::string summary; // content warning
+    bool sensitive = false;
+    std::string language;
+    std::vector<model::ActorRef> mentions; // resolved by the caller (API: @user@host)
+};
+
+// Where a local status lives: <base>/users/<username>/statuses/<id>.
+std::string local_status_uri(std::string_view base_url, std::string_view username, Id id);
+// The id of a Follow sent by a local account: <base>/users/<username>/follows/<id>.
+std::string local_follow_uri(std::string_view base_url, std::string_view username, Id id);
+
+// Whether `reader` may read `status` (the one visibility rule; SQL timelines mirror it): never a
+// deleted status; always its author; Instance: local readers of a local author's status (never a
+// remote actor); Followers: accepted followers and mentioned actors; Direct: mentioned actors;
+// Group: the author only until groups exist. Callers check that a local reader is a member.
+Result<bool> can_read(storage::Repositories& repos, model::ActorRef reader, const model::Status& status);
+Result<bool> can_read(
+    storage::Repositories& repos, const model::Account& reader, const model::Status& status);
+
+class SocialService {
+public:
+    using Renderer = std::function<std::string(std::string_view text)>;
+
+    // `render` turns plain text into the safe HTML stored and federated
+    // (federation::render_plain_text with the base URL).
+    SocialService(storage::Store& store, const Clock& clock, IdGenerator& ids, Outbox& outbox,
+        std::string base_url, Renderer render)
+        : store_(store)
+        , clock_(clock)
+        , ids_(ids)
+        , outbox_(outbox)
+        , base_url_(std::move(base_url))
+        , render_(std::move(render))
+    { }
+
+    // Publishes a status. Unprocessable (field "status") for empty or too long text, text that
+    // is not UTF-8; (field "visibility") for an audience wider than the parent's or not
+    // available yet (Group); NotFound (field "in_reply_to_id") for a parent the author cannot
+    // read. A reply to someone else's Followers or Direct status is Direct to its author and
+    // mentions: it is never shown to the replier's own followers.
+    Result<model::Status> post(const model::Account& author, PostRequest request);
+
+    // NotFound unless `reader` may read it (nothing tells a hidden status from a missing one).
+    Result<model::Status> status(const model::Account& reader, Id status_id);
+
+    // Deletes the author's own status (moderators' removals come with reports). NotFound if it
+    // is not readable; Forbidden if someone else's.
+    Result<model::Status> remove(const model::Account& author, Id status_id);
+
+    // Follows an account (local) or asks a remote actor. Already following or asked: the
+    // existing follow. Unprocessable for oneself; NotFound for an unknown or inactive target.
+    // Local unlocked targets accept at once; locked ones and remote actors leave it Pending.
+    Result<model::Follow> follow(const model::Account& follower, model::ActorRef target);
+    // Withdraws a follow or a request (Undo(Follow) to a remote actor). No-op if none.
+    Status unfollow(const model::Account& follower, model::ActorRef target);
+
+    // The followee answers a pending request. NotFound if there is none.
+    Result<model::Follow> authorize_follower(const model::Account& followee, model::ActorRef follower);
+    Status reject_follower(const model::Account& followee, model::ActorRef follower);
+    // Pending requests to `followee`, newest first.
+    Result<std::vector<model::Follow>> follow_requests(const model::Account& followee, int limit);
+
+    // Like (favourite) or Announce (reblog) a readable status; idempotent. NotFound if it is not
+    // readable. An Announce shows the status to the announcer's followers, so it would widen a
+    // Followers, Direct or Group audience: Unprocessable unless the status is an Instance one
+    // (shown again inside the instance) or the announcer's own. A Like of a remote status is
+    // sent to its author.
+    Result<model::Interaction> interact(
+        const model::Account& actor, model::InteractionKind kind, Id status_id);
+    Status undo_interaction(const model::Account& actor, model::InteractionKind kind, Id status_id);
+
+    Result<std::vector<model::Status>> home_timeline(
+        const model::Account& reader, const storage::StatusQuery& query);
+    Result<std::vector<model::Status>> instance_timeline(
+        const model::Account& reader, const storage::StatusQuery& query);
+
+private:
+    Status write(const std::function<Status(storage::Repositories&)>& work);
+    Result<std::vector<model::Status>> timeline(const model::Account& reader,
+        const std::function<Result<std::vector<model::Status>>(storage::Repositories&)>& query);
+    storage::Store& store_;
+    const Clock& clock_;
+    IdGenerator& ids_;
+    Outbox& outbox_;
+    std::string base_url_;
+    Renderer render_;
+};
+
+} // namespace confrere::services

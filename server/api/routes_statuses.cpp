@@ -1,0 +1,563 @@
+// The social part of the Mastodon client API: statuses, timelines, follows, favourites, and
+// remote accounts. Every rule lives in services::SocialService; this file only translates.
+#include "core/services/access_policy.hpp"
+#include "federation/activitypub/vocabulary.hpp"
+#include "server/api/account_json.hpp"
+#include "server/api/routes.hpp"
+#include "server/http/form.hpp"
+
+namespace confrere::server::api {
+
+using http::PathParams;
+using http::Request;
+using http::Response;
+using model::ActorRef;
+
+namespace {
+
+template <class T> Status as_status(const Result<T>& r)
+{
+    if (!r)
+        return forward(r);
+    return ok();
+}
+
+Response not_found()
+{
+    return http::error_response(Error { ErrorKind::NotFound, "Record not found", {}, {} });
+}
+
+// Mastodon visibility names, and ours. Clients default to "public": on a members-only network
+// the widest audience is the instance.
+std::optional<model::Audience> audience_from_visibility(std::string_view v)
+{
+    if (v.empty() || v == "public" || v == "unlisted" || v == "instance" || v == "local")
+        return model::Audience::Instance;
+    if (v == "private" || v == "followers")
+        return model::Audience::Followers;
+    if (v == "direct")
+        return model::Audience::Direct;
+    if (v == "group")
+        return model::Audience::Group;
+    return std::nullopt;
+}
+
+std::string_view visibility_name(model::Audience a)
+{
+    switch (a) {
+    case model::Audience::Instance:
+        return "local";
+    case model::Audience::Followers:
+        return "private";
+    case model::Audience::Direct:
+        return "direct";
+    case model::Audience::Group:
+        return "group";
+    }
+    return "local";
+}
+
+void write_remote_account(JsonWriter& w, const model::RemoteActor& a)
+{
+    std::string avatar = a.uri; // no media proxy yet: clients show their placeholder
+    w.StartObject();
+    write_string(w, "id", std::to_string(a.id));
+    write_string(w, "username", a.username);
+    write_string(w, "acct", a.username + "@" + a.host);
+    write_string(w, "display_name", a.display_name);
+    w.Key("locked");
+    w.Bool(a.locked);
+    w.Key("bot");
+    w.Bool(a.type == "Service" || a.type == "Application");
+    w.Key("group");
+    w.Bool(a.type == "Group");
+    write_string(w, "created_at", format_iso8601(a.created_at));
+    write_string(w, "note", a.summary_html);
+    write_string(w, "url", a.url.empty() ? a.uri : a.url);
+    write_string(w, "uri", a.uri);
+    write_string(w, "avatar", "");
+    write_string(w, "avatar_static", "");
+    write_string(w, "header", "");
+    write_string(w, "header_static", "");
+    for (const char* key : { "followers_count", "following_count", "statuses_count" }) {
+        w.Key(key);
+        w.Int(0);
+    }
+    w.Key("last_status_at");
+    w.Null();
+    w.Key("emojis");
+    w.StartArray();
+    w.EndArray();
+    w.Key("fields");
+    w.StartArray();
+    w.EndArray();
+    w.EndObject();
+}
+
+// Writes the Account entity of a local account or a remote actor; false if it is gone.
+Result<bool> write_actor(JsonWriter& w, storage::Repositories& repos, const Context& ctx, ActorRef ref)
+{
+    if (ref.local) {
+        auto account = repos.accounts().find_by_id(ref.id);
+        if (!account)
+            return forward(account);
+        if (!*account)
+            return false;
+        write_account(w, **account, ctx.base_url);
+        return true;
+    }
+    auto actor = repos.remote_actors().find_by_id(ref.id);
+    if (!actor)
+        return forward(actor);
+    if (!*actor)
+        return false;
+    write_remote_account(w, **actor);
+    return true;
+}
+
+Result<std::string> statuses_json(
+    Context& ctx, const model::Account& viewer, const std::vector<model::Status>& list, bool array)
+{
+    rapidjson::StringBuffer buf;
+    JsonWriter w(buf);
+    auto done = ctx.store.read([&](storage::Repositories& repos) -> Status {
+        if (array)
+            w.StartArray();
+        for (const model::Status& s : list) {
+            w.StartObject();
+            write_string(w, "id", std::to_string(s.id));
+            write_string(w, "uri", s.uri);
+            write_string(w, "url", s.url);
+            write_string(w, "created_at", format_iso8601(s.published));
+            w.Key("account");
+            auto written = write_actor(w, repos, ctx, s.author);
+            if (!written)
+                return forward(written);
+            if (!*written)
+                w.Null();
+            write_string(w, "content", s.content_html);
+            write_string(w, "visibility", visibility_name(s.audience));
+            write_string(w, "confrere_audience", model::to_string(s.audience));
+            w.Key("sensitive");
+            w.Bool(s.sensitive);
+            write_string(w, "spoiler_text", s.summary);
+            w.Key("in_reply_to_id");
+            if (s.in_reply_to_id)
+                w.String(std::to_string(*s.in_reply_to_id).c_str());
+            else
+                w.Null();
+            w.Key("in_reply_to_account_id");
+            w.Null();
+            w.Key("reblog");
+            w.Null();
+            w.Key("language");
+            if (s.language.empty())
+                w.Null();
+            else
+                w.String(s.language.c_str());
+            w.Key("edited_at");
+            if (s.edited_at)
+                w.String(format_iso8601(*s.edited_at).c_str());
+            else
+                w.Null();
+            for (const char* key : { "media_attachments", "tags", "emojis" }) {
+                w.Key(key);
+                w.StartArray();
+                w.EndArray();
+            }
+            w.Key("mentions");
+            w.StartArray();
+            auto mentions = repos.statuses().mentions(s.id);
+            if (!mentions)
+                return forward(mentions);
+            for (ActorRef ref : *mentions) {
+                std::string id = std::to_string(ref.id), username, acct, url;
+                if (ref.local) {
+                    auto a = repos.accounts().find_by_id(ref.id);
+                    if (!a)
+                        return forward(a);
+                    if (!*a)
+                        continue;
+                    username = acct = (*a)->username;
+                    url = ctx.base_url + "/@" + username;
+                } else {
+                    auto a = repos.remote_actors().find_by_id(ref.id);
+                    if (!a)
+                        return forward(a);
+                    if (!*a)
+                        continue;
+                    username = (*a)->username;
+                    acct = username + "@" + (*a)->host;
+                    url = (*a)->url.empty() ? (*a)->uri : (*a)->url;
+                }
+                w.StartObject();
+                write_string(w, "id", id);
+                write_string(w, "username", username);
+                write_string(w, "acct", acct);
+                write_string(w, "url", url);
+                w.EndObject();
+            }
+            w.EndArray();
+            for (auto kind : { model::InteractionKind::Like, model::InteractionKind::Announce }) {
+                auto count = repos.interactions().count(kind, s.id);
+                if (!count)
+                    return forward(count);
+                w.Key(kind == model::InteractionKind::Like ? "favourites_count" : "reblogs_count");
+                w.Int64(*count);
+                auto mine = repos.interactions().find(kind, model::local_actor(viewer.id), s.id);
+                if (!mine)
+                    return forward(mine);
+                w.Key(kind == model::InteractionKind::Like ? "favourited" : "reblogged");
+                w.Bool(mine->has_value());
+            }
+            w.Key("replies_count");
+            w.Int(0);
+            w.EndObject();
+        }
+        if (array)
+            w.EndArray();
+        return ok();
+    });
+    if (!done)
+        return forward(done);
+    return std::string(buf.GetString(), buf.GetSize());
+}
+
+Response status_response(Context& ctx, const model::Account& viewer, const model::Status& status)
+{
+    auto body = statuses_json(ctx, viewer, { status }, false);
+    if (!body)
+        return http::error_response(body.error());
+    return http::json_response(200, std::move(*body));
+}
+
+// @user (local) and @user@host (remote, resolved through WebFinger when not known yet).
+std::vector<ActorRef> resolve_mentions(Context& ctx, std::string_view text)
+{
+    std::vector<ActorRef> refs;
+    for (std::size_t i = 0; i < text.size() && refs.size() < 20; ++i) {
+        if (text[i] != '@'
+            || (i > 0 && (std::isalnum(static_cast<unsigned char>(text[i - 1])) || text[i - 1] == '_')))
+            continue;
+        std::size_t end = i + 1;
+        auto handle_char = [](char c) {
+            return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-' || c == '@'
+                || c == ':';
+        };
+        while (end < text.size() && handle_char(text[end]))
+            ++end;
+        std::string handle(text.substr(i + 1, end - i - 1));
+        while (!handle.empty() && (handle.back() == '.' || handle.back() == ':' || handle.back() == '-'))
+            handle.pop_back();
+        i = end;
+        if (handle.empty())
+            continue;
+        auto at = handle.find('@');
+        if (at == std::string::npos || handle.substr(at + 1) == ctx.host) {
+            auto account = find_account_by_username(ctx, handle.substr(0, at));
+            if (account && *account && services::is_discoverable_identity(**account))
+                refs.push_back(model::local_actor((*account)->id));
+            continue;
+        }
+        auto remote = ctx.social->resolver.resolve_handle(handle);
+        if (remote)
+            refs.push_back(model::remote_actor(remote->id));
+    }
+    return refs;
+}
+
+Response handle_post_status(Context& ctx, const Request& req)
+{
+    auto caller = authenticate_member(ctx, req);
+    if (!caller)
+        return http::error_response(caller.error());
+    auto params = http::parse_params(req);
+    if (!params)
+        return http::error_response(params.error());
+    services::PostRequest post;
+    post.text = params->get_or("status");
+    auto audience = audience_from_visibility(params->get_or("visibility"));
+    if (!audience)
+        return http::error_response(
+            Error { ErrorKind::Unprocessable, "Unknown visibility.", {}, "visibility" });
+    post.audience = *audience;
+    post.summary = params->get_or("spoiler_text");
+    post.sensitive = params->flag("sensitive");
+    post.language = params->get_or("language");
+    if (auto parent = params->get("in_reply_to_id"); parent && !parent->empty()) {
+        auto id = parse_id(*parent);
+        if (!id)
+            return http::error_response(
+                Error { ErrorKind::NotFound, "Record not found", {}, "in_reply_to_id" });
+        post.in_reply_to = *id;
+    }
+    post.mentions = resolve_mentions(ctx, post.text);
+    auto status = ctx.social->social.post(caller->auth.account, std::move(post));
+    if (!status)
+        return http::error_response(status.error());
+    return status_response(ctx, caller->auth.account, *status);
+}
+
+// Runs `action` for the member calling with the :id path parameter parsed.
+template <class Action>
+Response with_member_and_id(Context& ctx, const Request& req, const PathParams& p, Action action)
+{
+    auto caller = authenticate_member(ctx, req);
+    if (!caller)
+        return http::error_response(caller.error());
+    auto id = parse_id(p.at("id"));
+    if (!id)
+        return http::error_response(id.error());
+    return action(caller->auth.account, *id);
+}
+
+Result<ActorRef> actor_ref(Context& ctx, Id id)
+{
+    std::optional<ActorRef> ref;
+    auto done = ctx.store.read([&](storage::Repositories& repos) -> Status {
+        auto local = repos.accounts().find_by_id(id);
+        if (!local)
+            return forward(local);
+        if (*local) {
+            if (services::is_discoverable_identity(**local))
+                ref = model::local_actor(id);
+            return ok();
+        }
+        auto remote = repos.remote_actors().find_by_id(id);
+        if (!remote)
+            return forward(remote);
+        if (*remote)
+            ref = model::remote_actor(id);
+        return ok();
+    });
+    if (!done)
+        return forward(done);
+    if (!ref)
+        return fail(ErrorKind::NotFound, "Record not found");
+    return *ref;
+}
+
+// Mastodon's Relationship entity, from the follows both ways.
+void write_relationship(JsonWriter& w, Id id, const std::optional<model::Follow>& follow,
+    const std::optional<model::Follow>& followed_by)
+{
+    w.StartObject();
+    write_string(w, "id", std::to_string(id));
+    w.Key("following");
+    w.Bool(follow && follow->state == model::FollowState::Accepted);
+    w.Key("requested");
+    w.Bool(follow && follow->state == model::FollowState::Pending);
+    w.Key("followed_by");
+    w.Bool(followed_by && followed_by->state == model::FollowState::Accepted);
+    w.Key("requested_by");
+    w.Bool(followed_by && followed_by->state == model::FollowState::Pending);
+    w.Key("showing_reblogs");
+    w.Bool(true);
+    for (const char* key : { "blocking", "blocked_by", "muting", "muting_notifications", "domain_blocking",
+             "endorsed", "notifying" }) {
+        w.Key(key);
+        w.Bool(false);
+    }
+    w.Key("languages");
+    w.Null();
+    write_string(w, "note", "");
+    w.EndObject();
+}
+
+Response relationship(const Context& ctx, Id id, const std::optional<model::Follow>& follow)
+{
+    (void)ctx;
+    rapidjson::StringBuffer buf;
+    JsonWriter w(buf);
+    write_relationship(w, id, follow, std::nullopt);
+    return http::json_response(200, buf.GetString());
+}
+
+// GET /api/v1/accounts/relationships?id[]=…: unknown ids are left out, as Mastodon does.
+Response handle_relationships(Context& ctx, const Request& req)
+{
+    auto caller = authenticate_member(ctx, req);
+    if (!caller)
+        return http::error_response(caller.error());
+    std::vector<Id> ids;
+    for (const auto& [name, value] : http::parse_urlencoded(req.query))
+        if ((name == "id[]" || name == "id") && ids.size() < 40)
+            if (auto id = parse_id(value); id)
+                ids.push_back(*id);
+    rapidjson::StringBuffer buf;
+    JsonWriter w(buf);
+    w.StartArray();
+    const auto me = model::local_actor(caller->auth.account.id);
+    for (Id id : ids) {
+        auto ref = actor_ref(ctx, id);
+        if (!ref)
+            continue;
+        std::optional<model::Follow> follow, followed_by;
+        auto done = ctx.store.read([&](storage::Repositories& repos) -> Status {
+            auto out = repos.follows().find(me, *ref);
+            auto in = repos.follows().find(*ref, me);
+            if (!out || !in)
+                return fail(ErrorKind::Internal, "Reading follows failed.");
+            follow = *out;
+            followed_by = *in;
+            return ok();
+        });
+        if (!done)
+            return http::error_response(done.error());
+        write_relationship(w, id, follow, followed_by);
+    }
+    w.EndArray();
+    return http::json_response(200, buf.GetString());
+}
+
+storage::StatusQuery timeline_query(const Request& req)
+{
+    storage::StatusQuery q;
+    if (auto v = req.query_param("max_id"); v)
+        if (auto id = parse_id(*v); id)
+            q.max_id = *id;
+    if (auto v = req.query_param("since_id"); v)
+        if (auto id = parse_id(*v); id)
+            q.min_id = *id;
+    if (auto v = req.query_param("min_id"); v)
+        if (auto id = parse_id(*v); id)
+            q.min_id = *id;
+    if (auto v = req.query_param("limit"); v)
+        if (auto n = parse_id(*v); n)
+            q.limit = static_cast<int>(std::min<Id>(*n, 40));
+    return q;
+}
+
+Response timeline(Context& ctx, const Request& req, bool home)
+{
+    auto caller = authenticate_member(ctx, req);
+    if (!caller)
+        return http::error_response(caller.error());
+    auto q = timeline_query(req);
+    auto list = home ? ctx.social->social.home_timeline(caller->auth.account, q)
+                     : ctx.social->social.instance_timeline(caller->auth.account, q);
+    if (!list)
+        return http::error_response(list.error());
+    auto body = statuses_json(ctx, caller->auth.account, *list, true);
+    if (!body)
+        return http::error_response(body.error());
+    return http::json_response(200, std::move(*body));
+}
+
+} // namespace
+
+Response remote_lookup(Context& ctx, const Request& req, std::string_view acct)
+{
+    auto caller = authenticate_member(ctx, req);
+    if (!caller)
+        return http::error_response(caller.error());
+    auto actor = ctx.social->resolver.resolve_handle(acct);
+    if (!actor) {
+        if (actor.error().kind == ErrorKind::PeerFailed || actor.error().kind == ErrorKind::Forbidden)
+            return not_found();
+        return http::error_response(actor.error());
+    }
+    rapidjson::StringBuffer buf;
+    JsonWriter w(buf);
+    write_remote_account(w, *actor);
+    return http::json_response(200, buf.GetString());
+}
+
+Response remote_account(Context& ctx, Id id)
+{
+    std::optional<model::RemoteActor> found;
+    auto done = ctx.store.read([&](storage::Repositories& repos) -> Status {
+        auto a = repos.remote_actors().find_by_id(id);
+        if (!a)
+            return forward(a);
+        found = std::move(*a);
+        return ok();
+    });
+    if (!done)
+        return http::error_response(done.error());
+    if (!found)
+        return not_found();
+    rapidjson::StringBuffer buf;
+    JsonWriter w(buf);
+    write_remote_account(w, *found);
+    return http::json_response(200, buf.GetString());
+}
+
+void register_status_routes(http::Router& router, Context& ctx)
+{
+    router.add("POST", "/api/v1/statuses",
+        [&ctx](const Request& req, const PathParams&) { return handle_post_status(ctx, req); });
+    router.add("GET", "/api/v1/statuses/:id", [&ctx](const Request& req, const PathParams& p) {
+        return with_member_and_id(ctx, req, p, [&](const model::Account& me, Id id) {
+            auto status = ctx.social->social.status(me, id);
+            return status ? status_response(ctx, me, *status) : http::error_response(status.error());
+        });
+    });
+    router.add("DELETE", "/api/v1/statuses/:id", [&ctx](const Request& req, const PathParams& p) {
+        return with_member_and_id(ctx, req, p, [&](const model::Account& me, Id id) {
+            auto status = ctx.social->social.remove(me, id);
+            return status ? status_response(ctx, me, *status) : http::error_response(status.error());
+        });
+    });
+    for (auto [verb, kind, undo] : { std::tuple { "favourite", model::InteractionKind::Like, false },
+             std::tuple { "unfavourite", model::InteractionKind::Like, true },
+             std::tuple { "reblog", model::InteractionKind::Announce, false },
+             std::tuple { "unreblog", model::InteractionKind::Announce, true } }) {
+        router.add("POST", std::string("/api/v1/statuses/:id/") + verb,
+            [&ctx, kind, undo](const Request& req, const PathParams& p) {
+                return with_member_and_id(ctx, req, p, [&](const model::Account& me, Id id) {
+                    Status done = undo ? ctx.social->social.undo_interaction(me, kind, id)
+                                       : as_status(ctx.social->social.interact(me, kind, id));
+                    if (!done)
+                        return http::error_response(done.error());
+                    auto status = ctx.social->social.status(me, id);
+                    return status ? status_response(ctx, me, *status) : http::error_response(status.error());
+                });
+            });
+    }
+    router.add("GET", "/api/v1/timelines/home",
+        [&ctx](const Request& req, const PathParams&) { return timeline(ctx, req, true); });
+    // The widest timeline of a members-only instance: its members' instance posts.
+    router.add("GET", "/api/v1/timelines/public",
+        [&ctx](const Request& req, const PathParams&) { return timeline(ctx, req, false); });
+    router.add("GET", "/api/v1/accounts/relationships",
+        [&ctx](const Request& req, const PathParams&) { return handle_relationships(ctx, req); });
+    router.add("POST", "/api/v1/accounts/:id/follow", [&ctx](const Request& req, const PathParams& p) {
+        return with_member_and_id(ctx, req, p, [&](const model::Account& me, Id id) {
+            auto ref = actor_ref(ctx, id);
+            if (!ref)
+                return http::error_response(ref.error());
+            auto follow = ctx.social->social.follow(me, *ref);
+            if (!follow)
+                return http::error_response(follow.error());
+            return relationship(ctx, id, *follow);
+        });
+    });
+    router.add("POST", "/api/v1/accounts/:id/unfollow", [&ctx](const Request& req, const PathParams& p) {
+        return with_member_and_id(ctx, req, p, [&](const model::Account& me, Id id) {
+            auto ref = actor_ref(ctx, id);
+            if (!ref)
+                return http::error_response(ref.error());
+            if (auto done = ctx.social->social.unfollow(me, *ref); !done)
+                return http::error_response(done.error());
+            return relationship(ctx, id, std::nullopt);
+        });
+    });
+    for (auto [verb, accept] : { std::pair { "authorize", true }, std::pair { "reject", false } }) {
+        router.add("POST", std::string("/api/v1/follow_requests/:id/") + verb,
+            [&ctx, accept](const Request& req, const PathParams& p) {
+                return with_member_and_id(ctx, req, p, [&](const model::Account& me, Id id) {
+                    auto ref = actor_ref(ctx, id);
+                    if (!ref)
+                        return http::error_response(ref.error());
+                    Status done = accept ? as_status(ctx.social->social.authorize_follower(me, *ref))
+                                         : ctx.social->social.reject_follower(me, *ref);
+                    if (!done)
+                        return http::error_response(done.error());
+                    return relationship(ctx, id, std::nullopt);
+                });
+            });
+    }
+}
+
+} // namespace confrere::server::api

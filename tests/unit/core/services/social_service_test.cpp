@@ -1,0 +1,351 @@
+// Statuses, follows and interactions of local members: audiences never widen (DESIGN rule 2),
+// and federation hears of every change inside the same transaction (rule 5).
+#include "core/services/social_service.hpp"
+#include "tests/support/fixtures.hpp"
+
+#include <gtest/gtest.h>
+
+namespace confrere::services {
+namespace {
+
+using model::Audience;
+using testkit::describe;
+
+// Records what the domain told federation; can be told to fail, to prove the rollback.
+class RecordingOutbox final : public Outbox {
+public:
+    struct Call {
+        std::string what;
+        Id subject = 0;
+        std::vector<model::ActorRef> mentions;
+        bool flag = false;
+    };
+    std::vector<Call> calls;
+    bool fail_next = false;
+    int commits = 0;
+
+    Status status_published(storage::Repositories&, const model::Account&, const model::Status& s,
+        const std::vector<model::ActorRef>& mentions) override
+    {
+        return record({ "published", s.id, mentions, false });
+    }
+    Status status_deleted(storage::Repositories&, const model::Account&, const model::Status& s,
+        const std::vector<model::ActorRef>& mentions) override
+    {
+        return record({ "deleted", s.id, mentions, false });
+    }
+    Status follow_sent(storage::Repositories&, const model::Account&, const model::RemoteActor& followee,
+        const model::Follow&, bool undo) override
+    {
+        return record({ "follow", followee.id, {}, undo });
+    }
+    Status follow_answered(storage::Repositories&, const model::Account&, const model::RemoteActor& follower,
+        const model::Follow&, bool accepted) override
+    {
+        return record({ "answer", follower.id, {}, accepted });
+    }
+    Status interaction_sent(storage::Repositories&, const model::Account&, const model::Interaction& i,
+        const model::Status&, const model::RemoteActor&, bool undo) override
+    {
+        return record({ std::string(model::to_string(i.kind)), i.status_id, {}, undo });
+    }
+    void committed() override { ++commits; }
+
+private:
+    Status record(Call call)
+    {
+        if (fail_next) {
+            fail_next = false;
+            return fail(ErrorKind::Internal, "outbox failed");
+        }
+        calls.push_back(std::move(call));
+        return ok();
+    }
+};
+
+class SocialServiceTest : public testkit::ServicesTest {
+protected:
+    void SetUp() override
+    {
+        ServicesTest::SetUp();
+        social_ = std::make_unique<SocialService>(fx().store(), fx().clock(), fx().ids(), outbox_,
+            "https://officine.example",
+            [](std::string_view text) { return "<p>" + std::string(text) + "</p>"; });
+        auto a = fx().add_member(testkit::pharmacist_alice());
+        ASSERT_TRUE(a) << describe(a);
+        alice_ = *a;
+        auto b = fx().add_member(testkit::nurse_bob());
+        ASSERT_TRUE(b) << describe(b);
+        bob_ = *b;
+        auto c = fx().add_member(testkit::podiatrist_carol());
+        ASSERT_TRUE(c) << describe(c);
+        carol_ = *c;
+    }
+
+    model::RemoteActor remote(const std::string& username)
+    {
+        model::RemoteActor actor;
+        actor.id = fx().ids().next();
+        actor.uri = "https://soins.example/users/" + username;
+        actor.host = "soins.example";
+        actor.type = "Person";
+        actor.username = username;
+        actor.inbox = actor.uri + "/inbox";
+        actor.shared_inbox = "https://soins.example/inbox";
+        actor.followers_url = actor.uri + "/followers";
+        actor.key_id = actor.uri + "#main-key";
+        actor.public_key_pem = "-----BEGIN PUBLIC KEY-----\n-----END PUBLIC KEY-----\n";
+        actor.fetched_at = actor.created_at = fx().clock().now();
+        model::RemoteActor stored;
+        auto done = fx().store().write([&](storage::Repositories& repos) -> Status {
+            auto r = repos.remote_actors().upsert(actor);
+            if (!r)
+                return forward(r);
+            stored = *r;
+            return ok();
+        });
+        EXPECT_TRUE(done) << describe(done);
+        return stored;
+    }
+
+    // A status by a remote actor, as the inbox stores it.
+    model::Status remote_status(
+        const model::RemoteActor& author, Audience audience, std::vector<model::ActorRef> mentions = {})
+    {
+        model::Status s;
+        s.id = fx().ids().next();
+        s.uri = author.uri + "/statuses/" + std::to_string(s.id);
+        s.url = s.uri;
+        s.author = model::remote_actor(author.id);
+        s.audience = audience;
+        s.content_html = "<p>distant</p>";
+        s.context = s.uri;
+        s.published = s.created_at = fx().clock().now();
+        auto done = fx().store().write([&](storage::Repositories& repos) -> Status {
+            if (auto r = repos.statuses().insert(s); !r)
+                return r;
+            return mentions.empty() ? ok() : repos.statuses().add_mentions(s.id, mentions);
+        });
+        EXPECT_TRUE(done) << describe(done);
+        return s;
+    }
+
+    Result<model::Status> post(const model::Account& author, std::string text, Audience audience,
+        std::optional<Id> parent = std::nullopt, std::vector<model::ActorRef> mentions = {})
+    {
+        PostRequest request;
+        request.text = std::move(text);
+        request.audience = audience;
+        request.in_reply_to = parent;
+        request.mentions = std::move(mentions);
+        return social_->post(author, std::move(request));
+    }
+
+    RecordingOutbox outbox_;
+    std::unique_ptr<SocialService> social_;
+    model::Account alice_, bob_, carol_;
+};
+
+TEST_F(SocialServiceTest, AnInstancePostIsReadableByMembersAndNeverReachesFederation)
+{
+    auto s = post(alice_, "  Rupture de stock  ", Audience::Instance);
+    ASSERT_TRUE(s) << describe(s);
+    EXPECT_EQ(s->content_html, "<p>Rupture de stock</p>");
+    EXPECT_EQ(
+        s->uri, "https://officine.example/users/" + alice_.username + "/statuses/" + std::to_string(s->id));
+    EXPECT_EQ(s->context, s->uri);
+    EXPECT_TRUE(outbox_.calls.empty());
+    EXPECT_TRUE(social_->status(bob_, s->id)) << "members of the instance read instance posts";
+}
+
+TEST_F(SocialServiceTest, BadTextIsRefusedWithItsField)
+{
+    for (std::string text :
+        { std::string("   "), std::string(kMaxStatusTextBytes + 1, 'a'), std::string("\xff\xfe") }) {
+        auto s = post(alice_, text, Audience::Instance);
+        ASSERT_FALSE(s);
+        EXPECT_EQ(s.error().kind, ErrorKind::Unprocessable);
+        EXPECT_EQ(s.error().field, "status");
+    }
+}
+
+TEST_F(SocialServiceTest, APendingAccountPostsNothing)
+{
+    auto pending = fx().register_applicant(testkit::nursing_student_emma());
+    ASSERT_TRUE(pending) << describe(pending);
+    auto s = post(*pending, "Bonjour", Audience::Instance);
+    ASSERT_FALSE(s);
+    EXPECT_EQ(s.error().kind, ErrorKind::Forbidden);
+}
+
+TEST_F(SocialServiceTest, FollowersPostsAreReadOnlyByAcceptedFollowersAndQueuedForFederation)
+{
+    auto s = post(alice_, "Pour mes abonnés", Audience::Followers);
+    ASSERT_TRUE(s) << describe(s);
+    ASSERT_EQ(outbox_.calls.size(), 1u);
+    EXPECT_EQ(outbox_.calls[0].what, "published");
+    EXPECT_EQ(outbox_.calls[0].subject, s->id);
+    EXPECT_GE(outbox_.commits, 1);
+
+    EXPECT_EQ(social_->status(bob_, s->id).error().kind, ErrorKind::NotFound);
+    auto follow = social_->follow(bob_, model::local_actor(alice_.id));
+    ASSERT_TRUE(follow) << describe(follow);
+    EXPECT_EQ(follow->state, model::FollowState::Accepted) << "an unlocked account accepts at once";
+    EXPECT_TRUE(social_->status(bob_, s->id));
+    auto home = social_->home_timeline(bob_, {});
+    ASSERT_TRUE(home) << describe(home);
+    ASSERT_EQ(home->size(), 1u);
+    EXPECT_EQ(home->front().id, s->id);
+    EXPECT_EQ(social_->status(carol_, s->id).error().kind, ErrorKind::NotFound);
+}
+
+TEST_F(SocialServiceTest, DirectMessagesAreReadOnlyByTheMentioned)
+{
+    auto none = post(alice_, "Personne", Audience::Direct);
+    ASSERT_FALSE(none);
+    EXPECT_EQ(none.error().field, "visibility");
+    auto s = post(alice_, "@bob un cas", Audience::Direct, std::nullopt, { model::local_actor(bob_.id) });
+    ASSERT_TRUE(s) << describe(s);
+    EXPECT_TRUE(social_->status(bob_, s->id));
+    EXPECT_EQ(social_->status(carol_, s->id).error().kind, ErrorKind::NotFound);
+}
+
+TEST_F(SocialServiceTest, ARepliesAudienceIsNeverWiderThanItsParent)
+{
+    auto own = post(alice_, "Instance", Audience::Instance);
+    ASSERT_TRUE(own) << describe(own);
+    auto wider = post(alice_, "suite", Audience::Followers, own->id);
+    ASSERT_FALSE(wider);
+    EXPECT_EQ(wider.error().kind, ErrorKind::Unprocessable);
+    EXPECT_EQ(wider.error().field, "visibility");
+    auto same = post(bob_, "réponse", Audience::Instance, own->id);
+    ASSERT_TRUE(same) << describe(same);
+    EXPECT_EQ(same->in_reply_to_id, own->id);
+    EXPECT_EQ(same->context, own->context);
+}
+
+TEST_F(SocialServiceTest, AReplyToSomeoneElsesRestrictedPostIsDirectToItsAuthor)
+{
+    auto nurse = remote("louise");
+    ASSERT_TRUE(social_->follow(alice_, model::remote_actor(nurse.id)));
+    // The inbox accepts follows; here the follow is accepted by hand.
+    auto done = fx().store().write([&](storage::Repositories& repos) -> Status {
+        auto f = repos.follows().find(model::local_actor(alice_.id), model::remote_actor(nurse.id));
+        if (!f)
+            return forward(f);
+        return repos.follows().set_state((*f)->id, model::FollowState::Accepted, fx().clock().now());
+    });
+    ASSERT_TRUE(done) << describe(done);
+    auto parent = remote_status(nurse, Audience::Followers);
+    auto widening = post(alice_, "je relaie", Audience::Followers, parent.id);
+    ASSERT_FALSE(widening);
+    EXPECT_EQ(widening.error().field, "visibility");
+    outbox_.calls.clear();
+    auto reply = post(alice_, "merci", Audience::Direct, parent.id);
+    ASSERT_TRUE(reply) << describe(reply);
+    ASSERT_EQ(outbox_.calls.size(), 1u);
+    ASSERT_EQ(outbox_.calls[0].mentions.size(), 1u);
+    EXPECT_EQ(outbox_.calls[0].mentions[0], model::remote_actor(nurse.id))
+        << "the parent's author is addressed";
+    EXPECT_EQ(reply->in_reply_to_uri, parent.uri);
+}
+
+TEST_F(SocialServiceTest, AFailingOutboxLeavesNoStatusBehind)
+{
+    outbox_.fail_next = true;
+    auto s = post(alice_, "Pour mes abonnés", Audience::Followers);
+    ASSERT_FALSE(s);
+    auto mine = social_->home_timeline(alice_, {});
+    ASSERT_TRUE(mine) << describe(mine);
+    EXPECT_TRUE(mine->empty()) << "the status and its deliveries are one transaction";
+    EXPECT_EQ(outbox_.commits, 0);
+}
+
+TEST_F(SocialServiceTest, RemoteFollowsWaitForTheAcceptAndUndoIsSent)
+{
+    auto nurse = remote("louise");
+    auto f = social_->follow(alice_, model::remote_actor(nurse.id));
+    ASSERT_TRUE(f) << describe(f);
+    EXPECT_EQ(f->state, model::FollowState::Pending) << "remote follows wait for the Accept";
+    ASSERT_EQ(outbox_.calls.size(), 1u);
+    EXPECT_EQ(outbox_.calls[0].what, "follow");
+    EXPECT_FALSE(outbox_.calls[0].flag);
+    auto again = social_->follow(alice_, model::remote_actor(nurse.id));
+    ASSERT_TRUE(again);
+    EXPECT_EQ(again->id, f->id) << "following twice is idempotent";
+    EXPECT_EQ(outbox_.calls.size(), 1u);
+    ASSERT_TRUE(social_->unfollow(alice_, model::remote_actor(nurse.id)));
+    ASSERT_EQ(outbox_.calls.size(), 2u);
+    EXPECT_TRUE(outbox_.calls[1].flag) << "an Undo(Follow) is sent";
+    EXPECT_EQ(social_->follow(alice_, model::local_actor(alice_.id)).error().kind, ErrorKind::Unprocessable);
+}
+
+TEST_F(SocialServiceTest, RemoteFollowersAreAuthorizedOrRejectedByTheFollowee)
+{
+    auto nurse = remote("louise");
+    model::Follow request;
+    request.id = fx().ids().next();
+    request.follower = model::remote_actor(nurse.id);
+    request.followee = model::local_actor(alice_.id);
+    request.uri = nurse.uri + "#follows/1";
+    request.created_at = request.updated_at = fx().clock().now();
+    ASSERT_TRUE(
+        fx().store().write([&](storage::Repositories& repos) { return repos.follows().insert(request); }));
+    auto pending = social_->follow_requests(alice_, 10);
+    ASSERT_TRUE(pending) << describe(pending);
+    ASSERT_EQ(pending->size(), 1u);
+    auto accepted = social_->authorize_follower(alice_, model::remote_actor(nurse.id));
+    ASSERT_TRUE(accepted) << describe(accepted);
+    EXPECT_EQ(accepted->state, model::FollowState::Accepted);
+    ASSERT_EQ(outbox_.calls.size(), 1u);
+    EXPECT_EQ(outbox_.calls[0].what, "answer");
+    EXPECT_TRUE(outbox_.calls[0].flag);
+    ASSERT_TRUE(social_->reject_follower(alice_, model::remote_actor(nurse.id)));
+    EXPECT_FALSE(outbox_.calls.back().flag);
+    EXPECT_EQ(
+        social_->authorize_follower(alice_, model::remote_actor(nurse.id)).error().kind, ErrorKind::NotFound);
+}
+
+TEST_F(SocialServiceTest, OnlyTheAuthorDeletesAndOnlyFederatedPostsAnnounceIt)
+{
+    auto local = post(alice_, "interne", Audience::Instance);
+    auto shared = post(alice_, "partagé", Audience::Followers);
+    ASSERT_TRUE(local && shared);
+    EXPECT_EQ(social_->remove(bob_, local->id).error().kind, ErrorKind::Forbidden);
+    outbox_.calls.clear();
+    ASSERT_TRUE(social_->remove(alice_, local->id));
+    EXPECT_TRUE(outbox_.calls.empty());
+    ASSERT_TRUE(social_->remove(alice_, shared->id));
+    ASSERT_EQ(outbox_.calls.size(), 1u);
+    EXPECT_EQ(outbox_.calls[0].what, "deleted");
+    EXPECT_EQ(social_->status(alice_, shared->id).error().kind, ErrorKind::NotFound)
+        << "a tombstone reads as gone";
+}
+
+TEST_F(SocialServiceTest, BoostsNeverWidenAndLikesOfRemotePostsAreSent)
+{
+    auto nurse = remote("louise");
+    auto parent = remote_status(nurse, Audience::Direct, { model::local_actor(alice_.id) });
+    auto boost = social_->interact(alice_, model::InteractionKind::Announce, parent.id);
+    ASSERT_FALSE(boost);
+    EXPECT_EQ(boost.error().kind, ErrorKind::Unprocessable);
+    auto like = social_->interact(alice_, model::InteractionKind::Like, parent.id);
+    ASSERT_TRUE(like) << describe(like);
+    ASSERT_EQ(outbox_.calls.size(), 1u);
+    EXPECT_EQ(outbox_.calls[0].what, "like");
+    auto twice = social_->interact(alice_, model::InteractionKind::Like, parent.id);
+    ASSERT_TRUE(twice);
+    EXPECT_EQ(twice->id, like->id);
+    ASSERT_TRUE(social_->undo_interaction(alice_, model::InteractionKind::Like, parent.id));
+    EXPECT_TRUE(outbox_.calls.back().flag);
+    // Someone who cannot read it cannot like it either.
+    EXPECT_EQ(
+        social_->interact(bob_, model::InteractionKind::Like, parent.id).error().kind, ErrorKind::NotFound);
+    auto inside = post(bob_, "Instance", Audience::Instance);
+    ASSERT_TRUE(inside);
+    EXPECT_TRUE(social_->interact(alice_, model::InteractionKind::Announce, inside->id))
+        << "instance posts may be boosted inside the instance";
+}
+
+} // namespace
+} // namespace confrere::services
