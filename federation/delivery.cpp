@@ -41,6 +41,18 @@ void DeliveryWorkers::start()
     std::lock_guard lock(mutex_);
     if (!threads_.empty() || stopping_)
         return;
+    std::int64_t released = 0;
+    auto done = store_.write([&](storage::Repositories& repos) -> Status {
+        auto count = repos.deliveries().release_leases();
+        if (!count)
+            return forward(count);
+        released = *count;
+        return ok();
+    });
+    if (!done)
+        log::warn("delivery_release_failed", {{"detail", done.error().detail}});
+    else if (released > 0)
+        log::info("delivery_leases_released", {{"count", released}});
     for (int i = 0; i < std::max(1, options_.workers); ++i)
         threads_.emplace_back([this] { loop(); });
 }

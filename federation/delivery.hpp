@@ -54,6 +54,8 @@ public:
     DeliveryWorkers(const DeliveryWorkers&) = delete;
     DeliveryWorkers& operator=(const DeliveryWorkers&) = delete;
 
+    // Frees the leases a previous process left (it was killed mid-delivery), then starts the
+    // workers. Only one process may deliver from a database.
     void start();
     // Lets the current deliveries finish, then joins the workers. Idempotent.
     void stop();

@@ -244,6 +244,9 @@ public:
     // or later while it is leased or its host paused. nullopt if nothing is pending.
     virtual Result<std::optional<TimePoint>> next_due() = 0;
     virtual Result<std::int64_t> count(model::DeliveryState state) = 0;
+    // Frees every lease: at start-up, when no other process delivers from this database, so the
+    // deliveries a killed process had claimed are sent again at once. Returns how many.
+    virtual Result<std::int64_t> release_leases() = 0;
 
     virtual Result<model::PeerHealth> peer_health(std::string_view host) = 0;
     // A failed attempt against `host`: consecutive_failures+1, last_failure_at; when

@@ -47,27 +47,22 @@ std::string actor_cache_key(const std::string& username)
     return key;
 }
 
-// Whether the request carries a valid signature of an actor on a trusted peer.
-bool signed_by_trusted_peer(Context& ctx, const Request& req)
+// The actor on a trusted peer that signed the request: Unauthorized without a signature or
+// with a bad one, Forbidden for an untrusted host (see federation::RequestVerifier).
+Result<model::RemoteActor> signed_peer(Context& ctx, const Request& req)
 {
+    if (!req.header("signature") && !req.header("signature-input"))
+        return fail(ErrorKind::Unauthorized, "Request signature required.");
     federation::SignableRequest signable{req.method, req.target.substr(0, req.target.find('?')), req.query, req.headers};
     auto signer = ctx.social->verifier.verify(signable, req.body);
     if (!signer)
         log::info("signed_fetch_refused", {{"reason", signer.error().public_message}, {"detail", signer.error().detail}});
-    return signer.has_value();
-}
-
-Response signature_required()
-{
-    return http::error_response(Error{ErrorKind::Unauthorized, "Request signature required.", {}, {}});
+    return signer;
 }
 
 Response handle_status_object(Context& ctx, const Request& req, const std::string& username, const std::string& id)
 {
-    if (!req.header("signature"))
-        return signature_required();
-    federation::SignableRequest signable{req.method, req.target.substr(0, req.target.find('?')), req.query, req.headers};
-    auto signer = ctx.social->verifier.verify(signable, req.body);
+    auto signer = signed_peer(ctx, req);
     if (!signer)
         return http::error_response(signer.error());
     auto author = find_account_by_username(ctx, username);
@@ -113,6 +108,92 @@ Response handle_status_object(Context& ctx, const Request& req, const std::strin
     return answer;
 }
 
+constexpr int kOutboxPageSize = 20;
+constexpr int kOutboxScanLimit = 1000; // statuses looked at to count or fill a page
+
+// followers and following: their size only (members' networks are not published, even to
+// peers); outbox: the Create activities of the statuses the signer may read, newest first.
+Response handle_collection(Context& ctx, const Request& req, const std::string& username, std::string_view which)
+{
+    auto signer = signed_peer(ctx, req);
+    if (!signer)
+        return http::error_response(signer.error());
+    auto author = find_account_by_username(ctx, username);
+    if (!author)
+        return http::error_response(author.error());
+    if (!*author || !services::is_discoverable_identity(**author))
+        return http::error_response(Error{ErrorKind::NotFound, "Not found.", {}, {}});
+    const model::Account& account = **author;
+    federation::ActorUrls urls(ctx.base_url, account.username);
+    const auto owner = model::local_actor(account.id);
+    const auto reader = model::remote_actor(signer->id);
+    const bool page = req.query_param("page").has_value();
+    std::optional<Id> max_id;
+    if (auto v = req.query_param("max_id"); v)
+        if (auto id = parse_id(*v); id)
+            max_id = *id;
+    std::string body;
+    auto done = ctx.store.read([&](storage::Repositories& repos) -> Status {
+        if (which != "outbox") {
+            auto total = which == "followers" ? repos.follows().count_followers(owner, model::FollowState::Accepted)
+                                              : repos.follows().count_following(owner, model::FollowState::Accepted);
+            if (!total)
+                return forward(total);
+            body = federation::ordered_collection_json(which == "followers" ? urls.followers : urls.following, *total, "");
+            return ok();
+        }
+        std::vector<std::string> items;
+        std::int64_t readable = 0;
+        std::optional<Id> last;
+        bool more = false;
+        storage::StatusQuery q;
+        q.max_id = page ? max_id : std::nullopt;
+        q.limit = 100;
+        for (int scanned = 0; scanned < kOutboxScanLimit;) {
+            auto batch = repos.statuses().by_author(owner, q);
+            if (!batch)
+                return forward(batch);
+            for (const model::Status& status : *batch) {
+                auto may = services::can_read(repos, reader, status);
+                if (!may)
+                    return forward(may);
+                if (!*may)
+                    continue;
+                ++readable;
+                if (!page)
+                    continue;
+                if (static_cast<int>(items.size()) == kOutboxPageSize) {
+                    more = true;
+                    break;
+                }
+                auto mentions = repos.statuses().mentions(status.id);
+                if (!mentions)
+                    return forward(mentions);
+                auto note = ctx.social->outbox.note_view(repos, account, status, *mentions);
+                if (!note)
+                    return forward(note);
+                items.push_back(federation::create_json(status.uri + "/activity", urls.id, *note));
+                last = status.id;
+            }
+            scanned += static_cast<int>(batch->size());
+            if (more || static_cast<int>(batch->size()) < q.limit)
+                break;
+            q.max_id = batch->back().id;
+        }
+        if (!page) {
+            body = federation::ordered_collection_json(urls.outbox, readable, urls.outbox + "?page=true");
+            return ok();
+        }
+        std::string self = urls.outbox + "?page=true" + (max_id ? "&max_id=" + std::to_string(*max_id) : "");
+        std::string next = more && last ? urls.outbox + "?page=true&max_id=" + std::to_string(*last) : "";
+        body = federation::ordered_collection_page_of_documents_json(self, urls.outbox, items, next);
+        return ok();
+    });
+    if (!done)
+        return http::error_response(done.error());
+    return activity_json(std::move(body));
+}
+
 Response handle_actor(Context& ctx, const Request& req, const std::string& username)
 {
     auto found = find_account_by_username(ctx, username);
@@ -125,7 +206,7 @@ Response handle_actor(Context& ctx, const Request& req, const std::string& usern
     if (req.header("authorization") || session_cookie(req))
         member = authenticate_member(ctx, req).has_value();
     else if (req.header("signature") && ctx.social)
-        member = signed_by_trusted_peer(ctx, req); // authorized fetch: the full profile
+        member = signed_peer(ctx, req).has_value(); // authorized fetch: the full profile
     return activity_json(federation::actor_json(
         *account, ctx.base_url, member ? federation::ActorView::Full : federation::ActorView::Minimal));
 }
@@ -177,10 +258,11 @@ void register_activitypub_routes(http::Router& router, Context& ctx)
     router.add("GET", "/users/:username/statuses/:id", [&ctx](const Request& req, const PathParams& p) {
         return handle_status_object(ctx, req, p.at("username"), p.at("id"));
     });
-    // Collections and objects go only to signed requests of trusted peers allowed to see them
-    // (authorized fetch); not served yet beyond this refusal.
-    for (const char* path : {"/users/:username/outbox", "/users/:username/followers", "/users/:username/following"})
-        router.add("GET", path, [](const Request&, const PathParams&) { return signature_required(); });
+    // Collections, for signed requests of trusted peers only (authorized fetch).
+    for (const char* which : {"outbox", "followers", "following"})
+        router.add("GET", std::string("/users/:username/") + which, [&ctx, which](const Request& req, const PathParams& p) {
+            return handle_collection(ctx, req, p.at("username"), which);
+        });
 }
 
 } // namespace confrere::server::api

@@ -263,6 +263,16 @@ Result<std::optional<TimePoint>> SqliteDeliveryRepository::next_due()
     return due->value_or(std::nullopt);
 }
 
+Result<std::int64_t> SqliteDeliveryRepository::release_leases()
+{
+    auto stmt = db_.prepare("UPDATE deliveries SET lease_until = NULL WHERE state = 'pending' AND lease_until IS NOT NULL");
+    if (!stmt)
+        return forward(stmt);
+    if (auto rc = stmt->run(); !rc)
+        return forward(rc);
+    return db_.changes();
+}
+
 Result<std::int64_t> SqliteDeliveryRepository::count(model::DeliveryState state)
 {
     auto stmt = db_.prepare("SELECT count(*) FROM deliveries WHERE state = ?");

@@ -169,6 +169,7 @@ public:
     Result<std::vector<model::Delivery>> for_activity(Id activity_id) override;
     Result<std::optional<model::OutboundActivity>> find_activity_by_uri(std::string_view uri) override;
     Result<std::optional<TimePoint>> next_due() override;
+    Result<std::int64_t> release_leases() override;
     Result<std::int64_t> count(model::DeliveryState state) override;
     Result<model::PeerHealth> peer_health(std::string_view host) override;
     Status record_peer_failure(

@@ -4,6 +4,7 @@
 // through the real binaries, their HTTP Signatures, their SQLite files and delivery queues.
 #include "tests/integration/scenario.hpp"
 
+#include <csignal>
 #include <fstream>
 #include <iterator>
 #include <thread>
@@ -131,7 +132,7 @@ protected:
     static std::vector<std::string> home_with(HttpClient& client, std::string_view text)
     {
         std::vector<std::string> ids;
-        auto response = client.get("/api/v1/timelines/home");
+        auto response = client.get("/api/v1/timelines/home?limit=40");
         if (response.status != 200)
             return ids;
         auto doc = response.json();
@@ -220,6 +221,39 @@ TEST_F(Federation, FollowersPostsAndRepliesTravelBothWaysAndInstancePostsNever)
     EXPECT_TRUE(database_contains(pharmacy_, "note interne"));
     EXPECT_FALSE(database_contains(nursing_, "note interne"));
     EXPECT_FALSE(database_contains(nursing_, "Stock de l"));
+}
+
+TEST_F(Federation, ASigkillDuringAFanOutLosesNothingAndDuplicatesNothing)
+{
+    trust(pharmacy_, podiatry_);
+    follow_and_wait(*bob_, "alice@" + pharmacy_.host());
+    follow_and_wait(*carol_, "alice@" + pharmacy_.host());
+    constexpr int kPosts = 30;
+    // The peers are frozen: the deliveries are sent (the kernel accepts the connections and
+    // buffers the requests) but no answer comes back, so they are in flight when the sender dies.
+    ASSERT_EQ(::kill(nursing_.pid(), SIGSTOP), 0);
+    ASSERT_EQ(::kill(podiatry_.pid(), SIGSTOP), 0);
+    for (int i = 0; i < kPosts; ++i) {
+        auto posted = post(*alice_, {{"status", "Lot " + std::to_string(i) + " retiré"}, {"visibility", "private"}});
+        ASSERT_EQ(posted.status, 200) << posted;
+    }
+    std::this_thread::sleep_for(300ms);
+    ASSERT_EQ(::kill(pharmacy_.pid(), SIGKILL), 0);
+    EXPECT_EQ(pharmacy_.wait_for_exit(), 128 + SIGKILL);
+    // Thawed, the peers apply the requests already in their sockets; the restarted sender then
+    // sends again everything it had not seen answered, and the peers ignore the duplicates.
+    ASSERT_EQ(::kill(nursing_.pid(), SIGCONT), 0);
+    ASSERT_EQ(::kill(podiatry_.pid(), SIGCONT), 0);
+    ASSERT_TRUE(pharmacy_.start());
+    EXPECT_NE(pharmacy_.log_text().find("delivery_leases_released"), std::string::npos)
+        << "no delivery was in flight when the process was killed";
+
+    for (auto* reader : {&*bob_, &*carol_}) {
+        EXPECT_TRUE(eventually([&] { return home_with(*reader, "retiré").size() >= kPosts; }))
+            << home_with(*reader, "retiré").size() << " of " << kPosts << " arrived";
+        for (int i = 0; i < kPosts; ++i)
+            EXPECT_EQ(home_with(*reader, "Lot " + std::to_string(i) + " retiré").size(), 1u) << "lot " << i;
+    }
 }
 
 TEST_F(Federation, UndoFollowStopsTheDeliveries)

@@ -169,7 +169,7 @@ describe("what Confrère serves today", () => {
         });
     });
 
-    test("a Fedify-signed GET: the actor answers, the collections are refused with 401", async () => {
+    test("a Fedify-signed GET: the actor and its collections answer a trusted peer, not an anonymous one", async () => {
         await scenario({}, async ({ peer, confrere }) => {
             const actorUrl = confrere.actorUrl("alice");
             const actor = await peer.signedFetch(actorUrl);
@@ -180,11 +180,15 @@ describe("what Confrère serves today", () => {
             assert.equal(actor.documentLoader.ok, true, actor.documentLoader.error);
             assert.match(actor.signature, /^keyId="[^"]+#main-key",algorithm="rsa-sha256",headers="\(request-target\) /);
 
-            // Collections are not served yet (authorized fetch of collections: next step).
+            // Followers and following: their size only; outbox: what the signer may read.
             for (const collection of ["outbox", "followers", "following"]) {
                 const answer = await peer.signedFetch(`${actorUrl}/${collection}`);
-                assert.equal(answer.status, 401, `${collection}: ${JSON.stringify(answer.body)}`);
-                assert.equal(answer.documentLoader.ok, false);
+                assert.equal(answer.status, 200, `${collection}: ${JSON.stringify(answer.body)}`);
+                assert.equal(answer.body.type, "OrderedCollection");
+                assert.equal(answer.body.id, `${actorUrl}/${collection}`);
+                assert.equal(answer.body.totalItems, 0);
+                const anonymous = await fetch(`${actorUrl}/${collection}`, { headers: { accept: "application/activity+json" } });
+                assert.equal(anonymous.status, 401, `${collection} answered an unsigned GET`);
             }
         });
     });

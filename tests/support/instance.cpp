@@ -207,7 +207,7 @@ std::string Instance::write_config() const
          << "registration = " << toml_string(options_.registration) << "\n"
          << "\n[http]\n"
          << "listen_address = \"127.0.0.1\"\n"
-         << "port = 0\n"
+         << "port = " << fixed_port_ << "\n"
          << "io_threads = 2\n"
          << "worker_threads = 2\n"
          << "max_body_bytes = " << options_.max_body_bytes << "\n";
@@ -323,6 +323,12 @@ std::filesystem::path Instance::write_file(std::string_view name, std::string_vi
     const auto port_file = dir_ / "port";
     std::error_code ignored;
     std::filesystem::remove(port_file, ignored);
+    if (port_ > 0 && fixed_port_ == 0) {
+        // A restart keeps its port: the base URL, hence every actor id, stays the same.
+        fixed_port_ = port_;
+        if (auto error = write_config(); !error.empty())
+            return ::testing::AssertionFailure() << error;
+    }
     port_ = 0;
 
     Fd null_in(::open("/dev/null", O_RDONLY | O_CLOEXEC));

@@ -78,7 +78,8 @@ public:
     // Writes a file in the instance directory and returns its absolute path.
     std::filesystem::path write_file(std::string_view name, std::string_view content) const;
 
-    // Launches `confrere serve`, then waits (bounded by start_timeout, polling every 20 ms)
+    // Launches `confrere serve` (a restart listens on the port of the first start, so the base
+    // URL does not change), then waits (bounded by start_timeout, polling every 20 ms)
     // for the port file and a 200 from GET /health. On failure the message has the log tail.
     ::testing::AssertionResult start();
     bool running() const { return pid_ > 0; }
@@ -109,6 +110,7 @@ private:
     std::string setup_error_;
     pid_t pid_ = -1;
     int port_ = 0;
+    int fixed_port_ = 0;  // written to the config: 0 (the kernel picks) until a restart
     bool started_once_ = false;
 };
 

@@ -186,6 +186,19 @@ TEST_F(DeliveryRepositoryTest, ClaimReturnsDueDeliveriesOldestFirstWithTheirActi
     EXPECT_EQ(delivery(e[0])->state, DeliveryState::Pending);
 }
 
+TEST_F(DeliveryRepositoryTest, ReleasedLeasesAreClaimableAtOnceAndFinishedDeliveriesStayFinished)
+{
+    std::vector<Id> ids = enqueue(activity(at(0)), { "https://a.example/inbox", "https://b.example/inbox" });
+    ASSERT_EQ(claimed_ids(at(10), at(600)).size(), 2u);
+    ASSERT_TRUE(write([&](Repositories& r) { return r.deliveries().mark_delivered(ids[0], 202, at(11)); }));
+    EXPECT_TRUE(claimed_ids(at(12), at(600)).empty()) << "leased until 600";
+    auto released = write([](Repositories& r) { return r.deliveries().release_leases(); });
+    ASSERT_TRUE(released) << describe(released);
+    EXPECT_EQ(*released, 1) << "only the pending one had a lease to free";
+    EXPECT_EQ(claimed_ids(at(13), at(600)), std::vector<Id> { ids[1] });
+    EXPECT_EQ(delivery(ids[0])->state, DeliveryState::Delivered);
+}
+
 TEST_F(DeliveryRepositoryTest, ClaimTakesAtMostTheLimit)
 {
     enqueue(
