@@ -147,6 +147,22 @@ Status FederationOutbox::status_published(storage::Repositories& repos, const mo
         std::move(*inboxes));
 }
 
+Status FederationOutbox::status_updated(storage::Repositories& repos, const model::Account& author,
+    const model::Status& status, const std::vector<ActorRef>& mentions)
+{
+    auto note = note_view(repos, author, status, mentions);
+    if (!note)
+        return forward(note);
+    auto inboxes = audience_inboxes(repos, author, status, mentions);
+    if (!inboxes)
+        return forward(inboxes);
+    // One Update per edit: the edit time makes its id unique.
+    std::string activity_id
+        = status.uri + "#updates/" + std::to_string(to_unix_ms(status.edited_at.value_or(clock_.now())));
+    return enqueue(repos, activity_id, update_json(activity_id, note->attributed_to, *note), author.id,
+        std::move(*inboxes));
+}
+
 Status FederationOutbox::status_deleted(storage::Repositories& repos, const model::Account& author,
     const model::Status& status, const std::vector<ActorRef>& mentions)
 {

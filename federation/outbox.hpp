@@ -29,6 +29,8 @@ public:
 
     Status status_published(storage::Repositories& repos, const model::Account& author,
         const model::Status& status, const std::vector<model::ActorRef>& mentions) override;
+    Status status_updated(storage::Repositories& repos, const model::Account& author,
+        const model::Status& status, const std::vector<model::ActorRef>& mentions) override;
     Status status_deleted(storage::Repositories& repos, const model::Account& author,
         const model::Status& status, const std::vector<model::ActorRef>& mentions) override;
     Status follow_sent(storage::Repositories& repos, const model::Account& follower,

@@ -22,6 +22,10 @@ public:
     virtual Status status_published(storage::Repositories& repos, const model::Account& author,
         const model::Status& status, const std::vector<model::ActorRef>& mentions)
         = 0;
+    // A local status was edited (same audience and mentions as when published).
+    virtual Status status_updated(storage::Repositories& repos, const model::Account& author,
+        const model::Status& status, const std::vector<model::ActorRef>& mentions)
+        = 0;
     // A local status was deleted; `mentions` as they were before the deletion.
     virtual Status status_deleted(storage::Repositories& repos, const model::Account& author,
         const model::Status& status, const std::vector<model::ActorRef>& mentions)
@@ -47,6 +51,11 @@ public:
 class NullOutbox final : public Outbox {
 public:
     Status status_published(storage::Repositories&, const model::Account&, const model::Status&,
+        const std::vector<model::ActorRef>&) override
+    {
+        return ok();
+    }
+    Status status_updated(storage::Repositories&, const model::Account&, const model::Status&,
         const std::vector<model::ActorRef>&) override
     {
         return ok();

@@ -50,6 +50,22 @@ Result<std::optional<model::RemoteActor>> remote_of(storage::Repositories& repos
     return repos.remote_actors().find_by_id(ref.id);
 }
 
+// The rules on what a member types: not empty, not too long, UTF-8.
+Status check_text(const PostRequest& request)
+{
+    std::string_view text = text::trim(request.text);
+    if (text.empty())
+        return fail(ErrorKind::Unprocessable, "The status is empty.", {}, "status");
+    if (text.size() > kMaxStatusTextBytes)
+        return fail(ErrorKind::Unprocessable,
+            "The status is longer than " + std::to_string(kMaxStatusTextBytes) + " bytes.", {}, "status");
+    if (!text::is_valid_utf8(text) || !text::is_valid_utf8(request.summary))
+        return fail(ErrorKind::Unprocessable, "The status is not valid UTF-8 text.", {}, "status");
+    if (request.summary.size() > kMaxSummaryBytes)
+        return fail(ErrorKind::Unprocessable, "The content warning is too long.", {}, "spoiler_text");
+    return ok();
+}
+
 } // namespace
 
 std::string local_status_uri(std::string_view base_url, std::string_view username, Id id)
@@ -110,16 +126,9 @@ Result<model::Status> SocialService::post(const model::Account& author, PostRequ
 {
     if (auto allowed = require_member_reader(author); !allowed)
         return forward(allowed);
+    if (auto valid = check_text(request); !valid)
+        return forward(valid);
     std::string_view text = text::trim(request.text);
-    if (text.empty())
-        return fail(ErrorKind::Unprocessable, "The status is empty.", {}, "status");
-    if (text.size() > kMaxStatusTextBytes)
-        return fail(ErrorKind::Unprocessable,
-            "The status is longer than " + std::to_string(kMaxStatusTextBytes) + " bytes.", {}, "status");
-    if (!text::is_valid_utf8(text) || !text::is_valid_utf8(request.summary))
-        return fail(ErrorKind::Unprocessable, "The status is not valid UTF-8 text.", {}, "status");
-    if (request.summary.size() > kMaxSummaryBytes)
-        return fail(ErrorKind::Unprocessable, "The content warning is too long.", {}, "spoiler_text");
     if (request.audience == Audience::Group)
         return fail(ErrorKind::Unprocessable, "Group posts are not available yet.", {}, "visibility");
 
@@ -224,6 +233,38 @@ Result<model::Status> SocialService::status(const model::Account& reader, Id sta
     if (!found)
         return std::unexpected(not_found("Status"));
     return *found;
+}
+
+Result<model::Status> SocialService::edit(const model::Account& author, Id status_id, PostRequest request)
+{
+    if (auto valid = check_text(request); !valid)
+        return forward(valid);
+    auto existing = status(author, status_id);
+    if (!existing)
+        return existing;
+    if (existing->author != model::local_actor(author.id))
+        return fail(ErrorKind::Forbidden, "Only its author can edit a status.");
+    model::Status edited = *existing;
+    edited.source_text = std::string(text::trim(request.text));
+    edited.content_html = render_(edited.source_text);
+    edited.summary = std::string(text::trim(request.summary));
+    edited.sensitive = request.sensitive || !edited.summary.empty();
+    if (!request.language.empty() && request.language.size() <= 8)
+        edited.language = request.language;
+    edited.edited_at = clock_.now();
+    auto done = write([&](storage::Repositories& repos) -> Status {
+        if (auto updated = repos.statuses().update_content(edited, *edited.edited_at); !updated)
+            return updated;
+        if (edited.audience == Audience::Instance)
+            return ok();
+        auto mentions = repos.statuses().mentions(status_id);
+        if (!mentions)
+            return forward(mentions);
+        return outbox_.status_updated(repos, author, edited, *mentions);
+    });
+    if (!done)
+        return forward(done);
+    return edited;
 }
 
 Result<model::Status> SocialService::remove(const model::Account& author, Id status_id)

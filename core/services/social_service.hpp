@@ -72,6 +72,11 @@ public:
     // NotFound unless `reader` may read it (nothing tells a hidden status from a missing one).
     Result<model::Status> status(const model::Account& reader, Id status_id);
 
+    // Edits the text, content warning and language of the author's own status (the audience
+    // never changes). Errors as post() for the text; NotFound if not readable; Forbidden if
+    // someone else's. Federated statuses send an Update to the same audience.
+    Result<model::Status> edit(const model::Account& author, Id status_id, PostRequest request);
+
     // Deletes the author's own status (moderators' removals come with reports). NotFound if it
     // is not readable; Forbidden if someone else's.
     Result<model::Status> remove(const model::Account& author, Id status_id);

@@ -493,6 +493,20 @@ void register_status_routes(http::Router& router, Context& ctx)
             return status ? status_response(ctx, me, *status) : http::error_response(status.error());
         });
     });
+    router.add("PUT", "/api/v1/statuses/:id", [&ctx](const Request& req, const PathParams& p) {
+        return with_member_and_id(ctx, req, p, [&](const model::Account& me, Id id) {
+            auto params = http::parse_params(req);
+            if (!params)
+                return http::error_response(params.error());
+            services::PostRequest change;
+            change.text = params->get_or("status");
+            change.summary = params->get_or("spoiler_text");
+            change.sensitive = params->flag("sensitive");
+            change.language = params->get_or("language");
+            auto status = ctx.social->social.edit(me, id, std::move(change));
+            return status ? status_response(ctx, me, *status) : http::error_response(status.error());
+        });
+    });
     router.add("DELETE", "/api/v1/statuses/:id", [&ctx](const Request& req, const PathParams& p) {
         return with_member_and_id(ctx, req, p, [&](const model::Account& me, Id id) {
             auto status = ctx.social->social.remove(me, id);

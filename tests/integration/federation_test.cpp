@@ -210,6 +210,12 @@ TEST_F(Federation, FollowersPostsAndRepliesTravelBothWaysAndInstancePostsNever)
         return own.status == 200 && json_int(own, "favourites_count") == 1;
     })) << "the Like never arrived";
 
+    // She corrects it: the Update reaches him.
+    auto edited = alice_->request("PUT", "/api/v1/statuses/" + json_string(shared.json(), "/id"),
+        "status=Rupture+d%27amoxicilline+confirm%C3%A9e", "application/x-www-form-urlencoded", {});
+    ASSERT_EQ(edited.status, 200) << edited;
+    EXPECT_TRUE(eventually([&] { return !home_with(*bob_, "confirmée").empty(); })) << "the Update never arrived";
+
     // She deletes it: gone from his timeline too.
     auto deleted = alice_->del("/api/v1/statuses/" + json_string(shared.json(), "/id"));
     ASSERT_EQ(deleted.status, 200) << deleted;

@@ -29,6 +29,11 @@ public:
     {
         return record({ "published", s.id, mentions, false });
     }
+    Status status_updated(storage::Repositories&, const model::Account&, const model::Status& s,
+        const std::vector<model::ActorRef>& mentions) override
+    {
+        return record({"updated", s.id, mentions, false});
+    }
     Status status_deleted(storage::Repositories&, const model::Account&, const model::Status& s,
         const std::vector<model::ActorRef>& mentions) override
     {
@@ -320,6 +325,31 @@ TEST_F(SocialServiceTest, OnlyTheAuthorDeletesAndOnlyFederatedPostsAnnounceIt)
     EXPECT_EQ(outbox_.calls[0].what, "deleted");
     EXPECT_EQ(social_->status(alice_, shared->id).error().kind, ErrorKind::NotFound)
         << "a tombstone reads as gone";
+}
+
+TEST_F(SocialServiceTest, OnlyTheAuthorEditsAndTheAudienceStaysTheSame)
+{
+    auto shared = post(alice_, "premier jet", Audience::Followers);
+    ASSERT_TRUE(shared) << describe(shared);
+    outbox_.calls.clear();
+    fx().clock().advance(std::chrono::minutes(2));
+    PostRequest change;
+    change.text = "version corrigée";
+    change.audience = Audience::Instance; // ignored: an edit never changes the audience
+    EXPECT_EQ(social_->edit(bob_, shared->id, change).error().kind, ErrorKind::NotFound)
+        << "bob cannot even read it";
+    auto edited = social_->edit(alice_, shared->id, change);
+    ASSERT_TRUE(edited) << describe(edited);
+    EXPECT_EQ(edited->content_html, "<p>version corrigée</p>");
+    EXPECT_EQ(edited->audience, Audience::Followers);
+    EXPECT_EQ(edited->edited_at, fx().clock().now());
+    ASSERT_EQ(outbox_.calls.size(), 1u);
+    EXPECT_EQ(outbox_.calls[0].what, "updated");
+    auto stored = social_->status(alice_, shared->id);
+    ASSERT_TRUE(stored);
+    EXPECT_EQ(stored->content_html, "<p>version corrigée</p>");
+    change.text = " ";
+    EXPECT_EQ(social_->edit(alice_, shared->id, change).error().field, "status");
 }
 
 TEST_F(SocialServiceTest, BoostsNeverWidenAndLikesOfRemotePostsAreSent)
