@@ -164,6 +164,11 @@ Result<model::RemoteActor> ActorResolver::store_actor(const AsObject& document)
     });
     if (!done)
         return forward(done);
+    // Keys the actor no longer publishes stop verifying at once (rotation, a leaked key).
+    std::lock_guard lock(mutex_);
+    std::erase_if(keys_, [&](const auto& entry) {
+        return entry.second.actor.uri == stored->uri && entry.first != stored->key_id;
+    });
     return stored;
 }
 
@@ -199,13 +204,43 @@ bool ActorResolver::may_refetch(const std::string& uri)
     return true;
 }
 
+Result<model::RemoteActor> ActorResolver::fetch_key_owner(const std::string& url, const std::string& key_id)
+{
+    auto fetched = fetch(url);
+    if (!fetched)
+        return forward(fetched);
+    // The document at the key's URL only names the key's owner. Unless it is that actor's own
+    // document (its id is the URL fetched), the actor is read again from its own id: a document
+    // served at an arbitrary path of a trusted host cannot rebind anyone's key (notes §A).
+    const AsObject& document = fetched->object;
+    std::string owner = !document.inbox.empty() ? document.id : document.key_owner;
+    if (owner.empty() || host_of(owner) != host_of(key_id))
+        return fail(ErrorKind::Unauthorized, "The signing key has no owner on its host.");
+    if (owner == url && document.id == url)
+        return store_actor(document);
+    return this->actor(owner, /*refresh=*/true);
+}
+
+void ActorResolver::remember_missing(const std::string& key_id)
+{
+    std::lock_guard lock(mutex_);
+    if (missing_.size() >= options_.key_cache_entries)
+        missing_.clear();
+    missing_[key_id] = clock_.now();
+}
+
 Result<ActorKey> ActorResolver::key(std::string_view key_id, bool refresh)
 {
     std::string id(key_id);
     if (!refresh) {
         std::lock_guard lock(mutex_);
-        if (auto it = keys_.find(id); it != keys_.end())
+        if (auto it = keys_.find(id);
+            it != keys_.end() && clock_.now() - it->second.cached_at < options_.actor_max_age)
             return ActorKey { it->second.actor, it->second.key, false };
+        // notes §I: an unknown key is looked up at most once per interval.
+        if (auto it = missing_.find(id);
+            it != missing_.end() && clock_.now() - it->second < options_.refetch_interval)
+            return fail(ErrorKind::Unauthorized, "The signing key is unknown.");
     }
     std::optional<model::RemoteActor> known;
     if (!refresh) {
@@ -231,24 +266,19 @@ Result<ActorKey> ActorResolver::key(std::string_view key_id, bool refresh)
             if (!may_refetch(url))
                 return fail(ErrorKind::Unauthorized, "The signing key was refreshed a moment ago.");
         }
-        auto fetched = fetch(url);
-        if (!fetched)
-            return forward(fetched);
-        Result<model::RemoteActor> actor = fail(ErrorKind::Internal, "unset");
-        if (fetched->object.inbox.empty() && !fetched->object.key_owner.empty()) {
-            if (host_of(fetched->object.key_owner) != host_of(id))
-                return fail(ErrorKind::Unauthorized, "The key's owner lives on another host.");
-            actor = this->actor(fetched->object.key_owner, true);
-        } else {
-            actor = store_actor(fetched->object);
+        auto found = fetch_key_owner(url, id);
+        if (!found) {
+            if (found.error().kind != ErrorKind::Forbidden && found.error().kind != ErrorKind::Internal)
+                remember_missing(id);
+            return forward(found);
         }
-        if (!actor)
-            return forward(actor);
-        known = std::move(*actor);
+        known = std::move(*found);
         fresh = true;
     }
-    if (known->key_id != id || known->public_key_pem.empty())
+    if (known->key_id != id || known->public_key_pem.empty()) {
+        remember_missing(id);
         return fail(ErrorKind::Unauthorized, "The signing key does not belong to its actor.");
+    }
     auto parsed = crypto::parse_public_key_pem(known->public_key_pem);
     if (!parsed)
         return fail(ErrorKind::Unauthorized, "The actor's public key cannot be read.");
@@ -257,7 +287,8 @@ Result<ActorKey> ActorResolver::key(std::string_view key_id, bool refresh)
         std::lock_guard lock(mutex_);
         if (keys_.size() >= options_.key_cache_entries)
             keys_.clear(); // crude but bounded; a full cache only costs refetches from the store
-        keys_[id] = CachedKey { *known, key };
+        keys_[id] = CachedKey { *known, key, clock_.now() };
+        missing_.erase(id);
     }
     return ActorKey { std::move(*known), std::move(key), fresh };
 }
@@ -324,6 +355,7 @@ void ActorResolver::clear_cache()
     std::lock_guard lock(mutex_);
     keys_.clear();
     refetched_.clear();
+    missing_.clear();
 }
 
 } // namespace confrere::federation

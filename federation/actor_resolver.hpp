@@ -64,9 +64,11 @@ public:
     // from its origin and stored. The fetched document must have id == uri.
     Result<model::RemoteActor> actor(std::string_view uri, bool refresh = false);
 
-    // The actor owning `key_id` and its parsed key. Without `refresh`, cached keys are used;
-    // with it, the actor is fetched again unless that happened within refetch_interval
-    // (then Unauthorized: the rate limit of notes §I).
+    // The actor owning `key_id` and its parsed key. Without `refresh`, cached keys (at most
+    // actor_max_age old) are used; with it, the actor is fetched again unless that happened
+    // within refetch_interval (then Unauthorized: the rate limit of notes §I). A key id that
+    // could not be found is not looked up again within refetch_interval. The key's owner is
+    // always read from its own id, never from a document found at another URL.
     Result<ActorKey> key(std::string_view key_id, bool refresh = false);
 
     // user@host (an optional leading '@' and an acct: prefix are accepted) through WebFinger
@@ -82,6 +84,8 @@ private:
         const std::function<Result<std::optional<model::RemoteActor>>(storage::RemoteActorRepository&)>&
             find);
     bool may_refetch(const std::string& uri);
+    Result<model::RemoteActor> fetch_key_owner(const std::string& url, const std::string& key_id);
+    void remember_missing(const std::string& key_id);
     storage::Store& store_;
     HttpFetcher& fetcher_;
     services::PeerService& peers_;
@@ -92,9 +96,11 @@ private:
     struct CachedKey {
         model::RemoteActor actor;
         std::shared_ptr<const crypto::EvpPkeyPtr> key;
+        TimePoint cached_at;
     };
     std::unordered_map<std::string, CachedKey> keys_; // by key id
     std::unordered_map<std::string, TimePoint> refetched_; // actor uri -> last forced refetch
+    std::unordered_map<std::string, TimePoint> missing_; // key id -> last failed look-up
 };
 
 // Fetcher options whose before_send signs every GET hop (redirects included) with the

@@ -485,7 +485,10 @@ Result<VerifiedSignature> verify_request(const SignableRequest& request, std::st
         if (last)
             return VerifiedSignature { params.key_id, params.headers, *signed_at, form };
     }
-    return forward(last);
+    // Only this failure can come from a rotated key: say so (callers refetch the key for it).
+    Error mismatch = last.error();
+    mismatch.field = "signature";
+    return std::unexpected(std::move(mismatch));
 }
 
 // RFC 9421 §4.1: a message signature always comes with a Signature-Input field.

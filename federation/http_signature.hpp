@@ -134,7 +134,9 @@ struct VerifiedSignature {
 // stricter: algorithm rsa-sha256 or hs2019 (RSA); "(request-target)", "host" and "date" or
 // "(created)" covered, plus "digest" for any method other than GET/HEAD or any body, checked
 // against the raw body; Date/(created) within ±max_skew; `expires` not passed. The target is
-// tried with the query, then without. Unauthorized, with a message that names what failed.
+// tried with the query, then without. Unauthorized, with a message that names what failed;
+// Error::field is "signature" only when the cryptographic check itself failed (everything else
+// held), the one failure a key rotation explains.
 Result<VerifiedSignature> verify_request(const SignableRequest& request, std::string_view body,
     const SignatureParams& params, EVP_PKEY* public_key, TimePoint now, const VerifyPolicy& policy = {});
 

@@ -2,6 +2,7 @@
 
 #include "core/base/log.hpp"
 #include "core/services/access_policy.hpp"
+#include "core/services/social_service.hpp"
 #include "federation/html/sanitizer.hpp"
 
 #include <algorithm>
@@ -73,7 +74,7 @@ Result<model::RemoteActor> RequestVerifier::verify(const SignableRequest& reques
         return fail(ErrorKind::Unauthorized, "The signing key cannot be found.", key.error().public_message);
     }
     auto verified = verify_request(request, body, *params, key->key->get(), clock_.now(), policy_);
-    if (!verified && !key->fresh) {
+    if (!verified && !key->fresh && verified.error().field == "signature") {
         // The actor may have rotated its key: fetch it again, once (rate-limited).
         auto refreshed = resolver_.key(params->key_id, /*refresh=*/true);
         if (refreshed) {
@@ -114,6 +115,8 @@ Status InboxProcessor::receive(const SignableRequest& request, std::string_view 
         auto fetched = resolver_.fetch(resolved.object_id);
         if (!fetched)
             return forward(fetched);
+        if (fetched->object.id != resolved.object_id)
+            return fail(ErrorKind::Forbidden, "The object fetched is not the one the activity names.");
         resolved.object = std::make_shared<const AsObject>(std::move(fetched->object));
     }
     if ((resolved.type == "Create" || resolved.type == "Update" || resolved.type == "Delete")
@@ -330,9 +333,13 @@ Status InboxProcessor::apply(const model::RemoteActor& signer, const AsObject& a
             auto status = repos.statuses().find_by_uri(activity.object_id);
             if (!status)
                 return forward(status);
-            // Only local statuses the actor could have received: never Instance ones.
-            if (!*status || !(*status)->author.local || (*status)->deleted_at
-                || (*status)->audience == model::Audience::Instance)
+            // Only local statuses the actor may read (received as a follower or a mention).
+            if (!*status || !(*status)->author.local)
+                return ok();
+            auto readable = services::can_read(repos, me, **status);
+            if (!readable)
+                return forward(readable);
+            if (!*readable)
                 return ok();
             auto kind = type == "Like" ? model::InteractionKind::Like : model::InteractionKind::Announce;
             auto existing = repos.interactions().find(kind, me, (*status)->id);
