@@ -7,6 +7,7 @@
 #include "core/model/account.hpp"
 #include "core/model/directory.hpp"
 #include "core/model/federation.hpp"
+#include "core/model/oauth.hpp"
 #include "core/model/peer.hpp"
 #include "core/model/session.hpp"
 
@@ -257,6 +258,29 @@ public:
     virtual Status record_peer_success(std::string_view host, TimePoint at) = 0;
 };
 
+// OAuth 2 applications, authorization codes and access tokens (hashed secrets only).
+class OAuthRepository {
+public:
+    virtual ~OAuthRepository() = default;
+    // Conflict (field "client_id") if the client id is taken.
+    virtual Status insert_application(const model::OAuthApplication& app) = 0;
+    virtual Result<std::optional<model::OAuthApplication>> find_application(Id id) = 0;
+    virtual Result<std::optional<model::OAuthApplication>> find_application_by_client_id(
+        std::string_view client_id) = 0;
+    // Stores a code; codes expired at `now` are removed on the way.
+    virtual Status insert_code(const model::AuthorizationCode& code, TimePoint now) = 0;
+    // Removes and returns the code with this hash if it has not expired at `now`: a code is
+    // taken once, a second exchange finds nothing.
+    virtual Result<std::optional<model::AuthorizationCode>> take_code(std::string_view code_hash,
+                                                                      TimePoint now) = 0;
+    virtual Status insert_token(const model::OAuthToken& token) = 0;
+    // Unrevoked tokens only.
+    virtual Result<std::optional<model::OAuthToken>> find_token(std::string_view token_hash) = 0;
+    virtual Result<std::optional<model::OAuthToken>> find_token_by_refresh(std::string_view refresh_hash) = 0;
+    // Sets revoked_at (no-op if already revoked). NotFound if there is no such token.
+    virtual Status revoke_token(Id id, TimePoint at) = 0;
+};
+
 // The repositories bound to one connection, handed out inside Store::read / Store::write.
 class Repositories {
 public:
@@ -272,6 +296,7 @@ public:
     virtual InteractionRepository& interactions() = 0;
     virtual InboxLedger& inbox_ledger() = 0;
     virtual DeliveryRepository& deliveries() = 0;
+    virtual OAuthRepository& oauth() = 0;
 };
 
 // Writes one directory import in several short transactions, so registrations are not blocked

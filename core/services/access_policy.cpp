@@ -2,7 +2,6 @@
 
 namespace confrere::services {
 
-namespace {
 Status require_active(const model::Account& viewer)
 {
     switch (viewer.state) {
@@ -18,7 +17,6 @@ Status require_active(const model::Account& viewer)
     }
     return fail(ErrorKind::Forbidden, "Forbidden.");
 }
-} // namespace
 
 Status require_member_reader(const model::Account& viewer)
 {

@@ -6,6 +6,10 @@
 
 namespace confrere::services {
 
+// The account is active (validated, not suspended); else Forbidden with Mastodon's wording
+// ("Your login is currently pending approval"…), which clients show as is.
+Status require_active(const model::Account& viewer);
+
 // The viewer may read members' content and profiles: an active member, moderator or admin.
 // Forbidden for pending ("pending approval", Mastodon's wording), rejected, suspended accounts
 // and for partners (who read no discussion and no member data).

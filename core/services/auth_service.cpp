@@ -15,7 +15,7 @@ const std::string& dummy_hash()
 }
 } // namespace
 
-Result<SignedIn> AuthService::sign_in(std::string_view login, std::string_view password)
+Result<model::Account> AuthService::check_credentials(std::string_view login, std::string_view password)
 {
     std::optional<storage::Credentials> credentials;
     Status found = store_.read([&](storage::Repositories& repos) -> Status {
@@ -38,7 +38,15 @@ Result<SignedIn> AuthService::sign_in(std::string_view login, std::string_view p
         return fail(ErrorKind::Forbidden, "Your registration was not accepted.");
     if (account.state == model::AccountState::Suspended)
         return fail(ErrorKind::Forbidden, "Your login is currently disabled");
+    return account;
+}
 
+Result<SignedIn> AuthService::sign_in(std::string_view login, std::string_view password)
+{
+    auto checked = check_credentials(login, password);
+    if (!checked)
+        return forward(checked);
+    const model::Account& account = *checked;
     SignedIn out;
     out.account = account;
     out.token = crypto::random_token(32);

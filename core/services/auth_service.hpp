@@ -36,6 +36,10 @@ public:
     // see their registration status.
     Result<SignedIn> sign_in(std::string_view login, std::string_view password);
 
+    // The account whose login and password these are, with sign_in's refusals (Unauthorized,
+    // Forbidden for rejected or suspended accounts) but no session: OAuth grants use it.
+    Result<model::Account> check_credentials(std::string_view login, std::string_view password);
+
     // Unauthorized if the token is unknown or expired, or its account no longer exists.
     Result<Authenticated> authenticate(std::string_view token);
 

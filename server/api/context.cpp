@@ -57,16 +57,44 @@ Result<std::optional<model::Account>> find_account_by_username(Context& ctx, std
     return account;
 }
 
-Result<Caller> authenticate(Context& ctx, const http::Request& req)
+namespace {
+
+std::optional<std::string_view> bearer_token(const http::Request& req)
+{
+    auto authorization = req.header("authorization");
+    if (!authorization)
+        return std::nullopt;
+    std::string_view value = *authorization;
+    if (value.size() > 7 && (value.starts_with("Bearer ") || value.starts_with("bearer ")))
+        return value.substr(7);
+    return std::string_view();
+}
+
+std::string_view required_scope(const http::Request& req, std::string_view scope)
+{
+    if (!scope.empty())
+        return scope;
+    return req.method == "GET" || req.method == "HEAD" ? "read" : "write";
+}
+
+} // namespace
+
+Result<services::TokenHolder> authenticate_oauth(Context& ctx, const http::Request& req)
+{
+    auto token = bearer_token(req);
+    if (!token || token->empty() || ctx.oauth == nullptr)
+        return fail(ErrorKind::Unauthorized, "The access token is invalid");
+    return ctx.oauth->authenticate(*token);
+}
+
+Result<Caller> authenticate(Context& ctx, const http::Request& req, std::string_view scope)
 {
     std::optional<std::string> token;
     bool via_cookie = false;
-    if (auto authorization = req.header("authorization")) {
-        std::string_view value = *authorization;
-        if (value.size() > 7 && (value.starts_with("Bearer ") || value.starts_with("bearer ")))
-            token = std::string(value.substr(7));
-        else
+    if (auto bearer = bearer_token(req)) {
+        if (bearer->empty())
             return fail(ErrorKind::Unauthorized, "The access token is invalid");
+        token = std::string(*bearer);
     } else if (auto cookie = session_cookie(req)) {
         token = std::move(cookie);
         via_cookie = true;
@@ -74,6 +102,20 @@ Result<Caller> authenticate(Context& ctx, const http::Request& req)
     if (!token)
         return fail(ErrorKind::Unauthorized, "This resource requires a signed-in member.");
     auto auth = ctx.auth.authenticate(*token);
+    if (!auth && auth.error().kind == ErrorKind::Unauthorized && !via_cookie && ctx.oauth != nullptr) {
+        // Not a session: an OAuth access token, limited to its scopes.
+        auto holder = ctx.oauth->authenticate(*token);
+        if (!holder)
+            return forward(holder);
+        if (!holder->account)
+            return fail(ErrorKind::Unauthorized, "This method requires an authenticated user");
+        if (auto rc = services::require_scope(holder->token.scopes, required_scope(req, scope)); !rc)
+            return forward(rc);
+        Caller caller;
+        caller.auth.account = *holder->account;
+        caller.oauth = std::move(*holder);
+        return caller;
+    }
     if (!auth)
         return forward(auth);
     if (via_cookie && req.method != "GET" && req.method != "HEAD") {
@@ -81,12 +123,12 @@ Result<Caller> authenticate(Context& ctx, const http::Request& req)
         if (!csrf || !crypto::constant_time_equal(*csrf, auth->session.csrf_token))
             return fail(ErrorKind::Forbidden, "Missing or invalid CSRF token.");
     }
-    return Caller{std::move(*auth), via_cookie};
+    return Caller{std::move(*auth), via_cookie, std::nullopt};
 }
 
-Result<Caller> authenticate_member(Context& ctx, const http::Request& req)
+Result<Caller> authenticate_member(Context& ctx, const http::Request& req, std::string_view scope)
 {
-    auto caller = authenticate(ctx, req);
+    auto caller = authenticate(ctx, req, scope);
     if (!caller)
         return caller;
     if (auto rc = services::require_member_reader(caller->auth.account); !rc)

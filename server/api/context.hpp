@@ -6,6 +6,7 @@
 #include "core/services/auth_service.hpp"
 #include "core/services/social_service.hpp"
 #include "core/services/moderation_service.hpp"
+#include "core/services/oauth_service.hpp"
 #include "core/services/registration_service.hpp"
 #include "federation/actor_resolver.hpp"
 #include "federation/inbox.hpp"
@@ -44,20 +45,34 @@ struct Context {
     std::string instance_public_key_pem;
     bool secure_cookies = false; // base_url is https
     Social* social = nullptr;    // set before the routes are registered
+    services::OAuthService* oauth = nullptr;  // set before the routes are registered
 };
 
-// The caller's identity, from `Authorization: Bearer` or the session cookie.
+// The caller's identity, from `Authorization: Bearer` (a session or an OAuth access token) or
+// the session cookie.
 struct Caller {
-    services::Authenticated auth;
+    services::Authenticated auth;  // auth.session is empty (id 0) for an OAuth token
     bool via_cookie = false;
+    std::optional<services::TokenHolder> oauth;  // set when an OAuth token authenticated the call
 };
 
-// Unauthorized without valid credentials. State-changing requests (not GET/HEAD) made with
-// the cookie must carry X-CSRF-Token matching the session's, else Forbidden.
-Result<Caller> authenticate(Context& ctx, const http::Request& req);
+// The scope an endpoint requires of OAuth tokens (sessions hold every scope). The default,
+// kScopeByMethod, asks "read" of GET/HEAD requests and "write" of the others.
+inline constexpr std::string_view kScopeByMethod{};
+
+// Unauthorized without valid credentials, or for an application token (no user);
+// Forbidden ("This action is outside the authorized scopes") for an OAuth token without
+// `scope`. State-changing requests (not GET/HEAD) made with the cookie must carry
+// X-CSRF-Token matching the session's, else Forbidden.
+Result<Caller> authenticate(Context& ctx, const http::Request& req, std::string_view scope = kScopeByMethod);
 
 // authenticate() + services::require_member_reader.
-Result<Caller> authenticate_member(Context& ctx, const http::Request& req);
+Result<Caller> authenticate_member(Context& ctx, const http::Request& req,
+                                   std::string_view scope = kScopeByMethod);
+
+// The OAuth token of `Authorization: Bearer`, with or without a user (app tokens are
+// accepted). Unauthorized if absent or invalid.
+Result<services::TokenHolder> authenticate_oauth(Context& ctx, const http::Request& req);
 
 // Counts the request against `rule` for the caller's address. Past the limit, returns the 429
 // answer (with X-RateLimit-* and Retry-After, as Mastodon sends them) to send instead.

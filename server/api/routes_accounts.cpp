@@ -104,7 +104,7 @@ Result<AccountStats> account_stats(Context& ctx, Id account_id)
 
 Response handle_verify_credentials(Context& ctx, const Request& req)
 {
-    auto caller = authenticate(ctx, req);
+    auto caller = authenticate(ctx, req, "read:accounts");
     if (!caller)
         return http::error_response(caller.error());
     // Partners may see their own account; pending and suspended accounts may not.
@@ -121,7 +121,7 @@ Response handle_verify_credentials(Context& ctx, const Request& req)
 Response with_account(Context& ctx, const Request& req,
                       const std::function<Result<std::optional<model::Account>>(storage::Repositories&)>& find)
 {
-    auto caller = authenticate_member(ctx, req);
+    auto caller = authenticate_member(ctx, req, "read:accounts");
     if (!caller)
         return http::error_response(caller.error());
     std::optional<model::Account> found;
@@ -146,7 +146,7 @@ Response with_account(Context& ctx, const Request& req,
 
 Response handle_directory(Context& ctx, const Request& req)
 {
-    auto caller = authenticate_member(ctx, req);
+    auto caller = authenticate_member(ctx, req, "read:accounts");
     if (!caller)
         return http::error_response(caller.error());
     storage::AccountQuery q;

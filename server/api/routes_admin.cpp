@@ -55,7 +55,7 @@ void add_action(http::Router& router, Context& ctx, const char* verb, Action act
 {
     router.add("POST", std::string("/api/v1/admin/accounts/:id/") + verb,
                [&ctx, action](const Request& req, const PathParams& p) {
-                   auto caller = authenticate(ctx, req);
+                   auto caller = authenticate(ctx, req, "admin:write:accounts");
                    if (!caller)
                        return http::error_response(caller.error());
                    auto params = http::parse_params(req);
@@ -76,7 +76,7 @@ void add_action(http::Router& router, Context& ctx, const char* verb, Action act
 void register_admin_routes(http::Router& router, Context& ctx)
 {
     router.add("GET", "/api/v1/admin/accounts", [&ctx](const Request& req, const PathParams&) {
-        auto caller = authenticate(ctx, req);
+        auto caller = authenticate(ctx, req, "admin:read:accounts");
         if (!caller)
             return http::error_response(caller.error());
         storage::AccountQuery q = query_from(req);
@@ -97,7 +97,7 @@ void register_admin_routes(http::Router& router, Context& ctx)
         return res;
     });
     router.add("GET", "/api/v1/admin/accounts/:id", [&ctx](const Request& req, const PathParams& p) {
-        auto caller = authenticate(ctx, req);
+        auto caller = authenticate(ctx, req, "admin:read:accounts");
         if (!caller)
             return http::error_response(caller.error());
         auto id = parse_id(p.at("id"));
@@ -106,7 +106,7 @@ void register_admin_routes(http::Router& router, Context& ctx)
         return registration_response(ctx, ctx.moderation.registration(caller->auth.account, *id));
     });
     router.add("GET", "/api/v1/admin/accounts/:id/attestation", [&ctx](const Request& req, const PathParams& p) {
-        auto caller = authenticate(ctx, req);
+        auto caller = authenticate(ctx, req, "admin:read:accounts");
         if (!caller)
             return http::error_response(caller.error());
         auto id = parse_id(p.at("id"));

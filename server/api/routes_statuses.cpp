@@ -268,7 +268,7 @@ std::vector<ActorRef> resolve_mentions(Context& ctx, std::string_view text)
 
 Response handle_post_status(Context& ctx, const Request& req)
 {
-    auto caller = authenticate_member(ctx, req);
+    auto caller = authenticate_member(ctx, req, "write:statuses");
     if (!caller)
         return http::error_response(caller.error());
     auto params = http::parse_params(req);
@@ -300,9 +300,10 @@ Response handle_post_status(Context& ctx, const Request& req)
 
 // Runs `action` for the member calling with the :id path parameter parsed.
 template <class Action>
-Response with_member_and_id(Context& ctx, const Request& req, const PathParams& p, Action action)
+Response with_member_and_id(Context& ctx, const Request& req, const PathParams& p, Action action,
+    std::string_view scope = kScopeByMethod)
 {
-    auto caller = authenticate_member(ctx, req);
+    auto caller = authenticate_member(ctx, req, scope);
     if (!caller)
         return http::error_response(caller.error());
     auto id = parse_id(p.at("id"));
@@ -376,7 +377,7 @@ Response relationship(const Context& ctx, Id id, const std::optional<model::Foll
 // GET /api/v1/accounts/relationships?id[]=…: unknown ids are left out, as Mastodon does.
 Response handle_relationships(Context& ctx, const Request& req)
 {
-    auto caller = authenticate_member(ctx, req);
+    auto caller = authenticate_member(ctx, req, "read:follows");
     if (!caller)
         return http::error_response(caller.error());
     std::vector<Id> ids;
@@ -430,7 +431,7 @@ storage::StatusQuery timeline_query(const Request& req)
 
 Response timeline(Context& ctx, const Request& req, bool home)
 {
-    auto caller = authenticate_member(ctx, req);
+    auto caller = authenticate_member(ctx, req, "read:statuses");
     if (!caller)
         return http::error_response(caller.error());
     auto q = timeline_query(req);
@@ -448,7 +449,7 @@ Response timeline(Context& ctx, const Request& req, bool home)
 
 Response remote_lookup(Context& ctx, const Request& req, std::string_view acct)
 {
-    auto caller = authenticate_member(ctx, req);
+    auto caller = authenticate_member(ctx, req, "read:accounts");
     if (!caller)
         return http::error_response(caller.error());
     auto actor = ctx.social->resolver.resolve_handle(acct);
@@ -491,7 +492,7 @@ void register_status_routes(http::Router& router, Context& ctx)
         return with_member_and_id(ctx, req, p, [&](const model::Account& me, Id id) {
             auto status = ctx.social->social.status(me, id);
             return status ? status_response(ctx, me, *status) : http::error_response(status.error());
-        });
+        }, "read:statuses");
     });
     router.add("PUT", "/api/v1/statuses/:id", [&ctx](const Request& req, const PathParams& p) {
         return with_member_and_id(ctx, req, p, [&](const model::Account& me, Id id) {
@@ -505,13 +506,13 @@ void register_status_routes(http::Router& router, Context& ctx)
             change.language = params->get_or("language");
             auto status = ctx.social->social.edit(me, id, std::move(change));
             return status ? status_response(ctx, me, *status) : http::error_response(status.error());
-        });
+        }, "write:statuses");
     });
     router.add("DELETE", "/api/v1/statuses/:id", [&ctx](const Request& req, const PathParams& p) {
         return with_member_and_id(ctx, req, p, [&](const model::Account& me, Id id) {
             auto status = ctx.social->social.remove(me, id);
             return status ? status_response(ctx, me, *status) : http::error_response(status.error());
-        });
+        }, "write:statuses");
     });
     for (auto [verb, kind, undo] : { std::tuple { "favourite", model::InteractionKind::Like, false },
              std::tuple { "unfavourite", model::InteractionKind::Like, true },
@@ -526,7 +527,7 @@ void register_status_routes(http::Router& router, Context& ctx)
                         return http::error_response(done.error());
                     auto status = ctx.social->social.status(me, id);
                     return status ? status_response(ctx, me, *status) : http::error_response(status.error());
-                });
+                }, kind == model::InteractionKind::Like ? "write:favourites" : "write:statuses");
             });
     }
     router.add("GET", "/api/v1/timelines/home",
@@ -545,7 +546,7 @@ void register_status_routes(http::Router& router, Context& ctx)
             if (!follow)
                 return http::error_response(follow.error());
             return relationship(ctx, id, *follow);
-        });
+        }, "write:follows");
     });
     router.add("POST", "/api/v1/accounts/:id/unfollow", [&ctx](const Request& req, const PathParams& p) {
         return with_member_and_id(ctx, req, p, [&](const model::Account& me, Id id) {
@@ -555,7 +556,7 @@ void register_status_routes(http::Router& router, Context& ctx)
             if (auto done = ctx.social->social.unfollow(me, *ref); !done)
                 return http::error_response(done.error());
             return relationship(ctx, id, std::nullopt);
-        });
+        }, "write:follows");
     });
     for (auto [verb, accept] : { std::pair { "authorize", true }, std::pair { "reject", false } }) {
         router.add("POST", std::string("/api/v1/follow_requests/:id/") + verb,
@@ -569,7 +570,7 @@ void register_status_routes(http::Router& router, Context& ctx)
                     if (!done)
                         return http::error_response(done.error());
                     return relationship(ctx, id, std::nullopt);
-                });
+                }, "write:follows");
             });
     }
 }

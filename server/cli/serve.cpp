@@ -38,6 +38,7 @@ int serve(const Config& config, const std::filesystem::path& port_file)
     services::RegistrationService registrations(**store, clock, ids, policy);
     services::ModerationService moderation(**store, clock);
     services::AuthService auth(**store, clock, ids);
+    services::OAuthService oauth(**store, clock, ids, auth);
     http::RateLimiter limiter(clock);
     api::PublicCache public_cache(clock, config.public_cache);
 
@@ -102,6 +103,7 @@ int serve(const Config& config, const std::filesystem::path& port_file)
     federation::InboxProcessor inbox(**store, verifier, resolver, outbox, clock, ids, {ctx.base_url, inbox_limits});
     api::Social social_context{social, resolver, verifier, inbox, outbox};
     ctx.social = &social_context;
+    ctx.oauth = &oauth;
     api::register_all_routes(router, ctx);
     delivery.start();
 

@@ -276,6 +276,49 @@ CREATE TABLE peer_health (
     last_failure_at      INTEGER
 ) STRICT, WITHOUT ROWID;
 )SQL"},
+    Migration{4, "oauth: applications, authorization codes, access tokens", R"SQL(
+-- OAuth 2 as Mastodon serves it. Secrets are stored as hex SHA-256 only, like sessions.
+CREATE TABLE oauth_applications (
+    id                 INTEGER PRIMARY KEY,
+    name               TEXT NOT NULL,
+    website            TEXT NOT NULL DEFAULT '',
+    redirect_uris      TEXT NOT NULL,  -- one per line
+    scopes             TEXT NOT NULL,  -- space-separated
+    client_id          TEXT NOT NULL UNIQUE,
+    client_secret_hash TEXT NOT NULL,
+    created_at         INTEGER NOT NULL
+) STRICT;
+
+-- Codes live 10 minutes and are deleted when exchanged.
+CREATE TABLE oauth_authorization_codes (
+    code_hash      TEXT PRIMARY KEY,
+    application_id INTEGER NOT NULL REFERENCES oauth_applications (id) ON DELETE CASCADE,
+    account_id     INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+    redirect_uri   TEXT NOT NULL,
+    scopes         TEXT NOT NULL,
+    code_challenge TEXT NOT NULL DEFAULT '',  -- PKCE S256 (RFC 7636), '' when none
+    created_at     INTEGER NOT NULL,
+    expires_at     INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE INDEX oauth_authorization_codes_expires ON oauth_authorization_codes (expires_at);
+CREATE INDEX oauth_authorization_codes_application ON oauth_authorization_codes (application_id);
+CREATE INDEX oauth_authorization_codes_account ON oauth_authorization_codes (account_id);
+
+-- account_id NULL: an application token (client_credentials grant).
+CREATE TABLE oauth_tokens (
+    id                 INTEGER PRIMARY KEY,
+    application_id     INTEGER NOT NULL REFERENCES oauth_applications (id) ON DELETE CASCADE,
+    account_id         INTEGER REFERENCES accounts (id) ON DELETE CASCADE,
+    token_hash         TEXT NOT NULL UNIQUE,
+    refresh_token_hash TEXT,  -- NULL when no refresh token was issued
+    scopes             TEXT NOT NULL,
+    created_at         INTEGER NOT NULL,
+    revoked_at         INTEGER
+) STRICT;
+CREATE UNIQUE INDEX oauth_tokens_refresh ON oauth_tokens (refresh_token_hash) WHERE refresh_token_hash IS NOT NULL;
+CREATE INDEX oauth_tokens_application ON oauth_tokens (application_id);
+CREATE INDEX oauth_tokens_account ON oauth_tokens (account_id);
+)SQL"},
 };
 
 } // namespace

@@ -182,6 +182,24 @@ private:
     Connection& db_;
 };
 
+class SqliteOAuthRepository final : public OAuthRepository {
+public:
+    explicit SqliteOAuthRepository(Connection& c) : db_(c) {}
+    Status insert_application(const model::OAuthApplication& app) override;
+    Result<std::optional<model::OAuthApplication>> find_application(Id id) override;
+    Result<std::optional<model::OAuthApplication>> find_application_by_client_id(
+        std::string_view client_id) override;
+    Status insert_code(const model::AuthorizationCode& code, TimePoint now) override;
+    Result<std::optional<model::AuthorizationCode>> take_code(std::string_view code_hash, TimePoint now) override;
+    Status insert_token(const model::OAuthToken& token) override;
+    Result<std::optional<model::OAuthToken>> find_token(std::string_view token_hash) override;
+    Result<std::optional<model::OAuthToken>> find_token_by_refresh(std::string_view refresh_hash) override;
+    Status revoke_token(Id id, TimePoint at) override;
+
+private:
+    Connection& db_;
+};
+
 class SqliteRepositories final : public Repositories {
 public:
     explicit SqliteRepositories(Connection& c)
@@ -196,6 +214,7 @@ public:
         , interactions_(c)
         , inbox_ledger_(c)
         , deliveries_(c)
+        , oauth_(c)
     { }
     AccountRepository& accounts() override { return accounts_; }
     SessionRepository& sessions() override { return sessions_; }
@@ -208,6 +227,7 @@ public:
     InteractionRepository& interactions() override { return interactions_; }
     InboxLedger& inbox_ledger() override { return inbox_ledger_; }
     DeliveryRepository& deliveries() override { return deliveries_; }
+    OAuthRepository& oauth() override { return oauth_; }
 
 private:
     SqliteAccountRepository accounts_;
@@ -221,6 +241,7 @@ private:
     SqliteInteractionRepository interactions_;
     SqliteInboxLedger inbox_ledger_;
     SqliteDeliveryRepository deliveries_;
+    SqliteOAuthRepository oauth_;
 };
 
 } // namespace confrere::storage::sqlite

@@ -137,7 +137,7 @@ TEST(Migrations, TheFederationTablesArriveWithVersionThree)
 {
     auto db = testkit::open_test_store();
     ASSERT_TRUE(db) << describe(db);
-    EXPECT_EQ(latest_schema_version(), 3);
+    EXPECT_GE(latest_schema_version(), 3);
     for (const char* table : { "remote_actors", "follows", "statuses", "mentions", "interactions",
              "inbox_ledger", "outbound_activities", "deliveries", "peer_health" })
         EXPECT_EQ(query_int(db->database_path,
@@ -157,7 +157,9 @@ TEST(Migrations, AVersionTwoDatabaseMigratesToThreeKeepingItsRows)
     db->store.reset();
     // Back to what version 2 left on disk.
     ASSERT_TRUE(testkit::exec_sql(db->database_path,
-        "DROP TABLE deliveries; DROP TABLE outbound_activities; DROP TABLE peer_health;"
+        "DROP TABLE oauth_tokens; DROP TABLE oauth_authorization_codes; DROP TABLE oauth_applications;"
+        " DELETE FROM schema_migrations WHERE version = 4;"
+        " DROP TABLE deliveries; DROP TABLE outbound_activities; DROP TABLE peer_health;"
         " DROP TABLE inbox_ledger; DROP TABLE interactions; DROP TABLE mentions;"
         " DROP TABLE statuses; DROP TABLE follows; DROP TABLE remote_actors;"
         " DELETE FROM schema_migrations WHERE version = 3;"));
@@ -165,9 +167,30 @@ TEST(Migrations, AVersionTwoDatabaseMigratesToThreeKeepingItsRows)
 
     auto again = reopen(db->database_path);
     ASSERT_TRUE(again) << describe(again);
-    EXPECT_EQ(query_int(db->database_path, "SELECT max(version) FROM schema_migrations"), 3);
+    EXPECT_EQ(query_int(db->database_path, "SELECT max(version) FROM schema_migrations"),
+        latest_schema_version());
     EXPECT_EQ(query_text(db->database_path, "SELECT value FROM settings WHERE key = 'probe'"), "kept");
     EXPECT_EQ(query_int(db->database_path, "SELECT count(*) FROM deliveries"), 0);
+}
+
+TEST(Migrations, TheOAuthTablesArriveWithVersionFourAndKeepNoSecretInClear)
+{
+    auto db = testkit::open_test_store();
+    ASSERT_TRUE(db) << describe(db);
+    EXPECT_GE(latest_schema_version(), 4);
+    for (const char* table : { "oauth_applications", "oauth_authorization_codes", "oauth_tokens" })
+        EXPECT_EQ(query_int(db->database_path,
+                      std::string("SELECT count(*) FROM sqlite_schema WHERE type = 'table'"
+                                  " AND name = '")
+                          + table + "' AND sql LIKE '%STRICT%'"),
+            1)
+            << table;
+    EXPECT_EQ(query_int(db->database_path,
+                  "SELECT count(*) FROM pragma_table_info('oauth_tokens') WHERE name IN ('token', 'refresh_token')"),
+        0);
+    EXPECT_EQ(query_int(db->database_path,
+                  "SELECT count(*) FROM pragma_table_info('oauth_applications') WHERE name = 'client_secret'"),
+        0);
 }
 
 } // namespace
