@@ -3,10 +3,10 @@
 // core, to trusted peers' signed requests).
 #include "core/base/log.hpp"
 #include "core/services/access_policy.hpp"
-#include "federation/documents.hpp"
-#include "federation/activitypub/to_activitystreams.hpp"
-#include "federation/http_signature.hpp"
 #include "core/services/social_service.hpp"
+#include "federation/activitypub/to_activitystreams.hpp"
+#include "federation/documents.hpp"
+#include "federation/http_signature.hpp"
 #include "server/api/routes.hpp"
 
 #include <cctype>
@@ -53,14 +53,17 @@ Result<model::RemoteActor> signed_peer(Context& ctx, const Request& req)
 {
     if (!req.header("signature") && !req.header("signature-input"))
         return fail(ErrorKind::Unauthorized, "Request signature required.");
-    federation::SignableRequest signable{req.method, req.target.substr(0, req.target.find('?')), req.query, req.headers};
+    federation::SignableRequest signable { req.method, req.target.substr(0, req.target.find('?')), req.query,
+        req.headers };
     auto signer = ctx.social->verifier.verify(signable, req.body);
     if (!signer)
-        log::info("signed_fetch_refused", {{"reason", signer.error().public_message}, {"detail", signer.error().detail}});
+        log::info("signed_fetch_refused",
+            { { "reason", signer.error().public_message }, { "detail", signer.error().detail } });
     return signer;
 }
 
-Response handle_status_object(Context& ctx, const Request& req, const std::string& username, const std::string& id)
+Response handle_status_object(
+    Context& ctx, const Request& req, const std::string& username, const std::string& id)
 {
     auto signer = signed_peer(ctx, req);
     if (!signer)
@@ -68,7 +71,7 @@ Response handle_status_object(Context& ctx, const Request& req, const std::strin
     auto author = find_account_by_username(ctx, username);
     if (!author)
         return http::error_response(author.error());
-    Error not_found{ErrorKind::NotFound, "Not found.", {}, {}};
+    Error not_found { ErrorKind::NotFound, "Not found.", {}, {} };
     if (!*author || !services::is_discoverable_identity(**author))
         return http::error_response(not_found);
     auto status_id = parse_id(id);
@@ -111,9 +114,11 @@ Response handle_status_object(Context& ctx, const Request& req, const std::strin
 constexpr int kOutboxPageSize = 20;
 constexpr int kOutboxScanLimit = 1000; // statuses looked at to count or fill a page
 
-// followers and following: their size only (members' networks are not published, even to
-// peers); outbox: the Create activities of the statuses the signer may read, newest first.
-Response handle_collection(Context& ctx, const Request& req, const std::string& username, std::string_view which)
+// followers and following: their size, and pages listing only the actors of the signer's own
+// instance (members' networks are not published, even to peers); outbox: the Create
+// activities of the statuses the signer may read, newest first.
+Response handle_collection(
+    Context& ctx, const Request& req, const std::string& username, std::string_view which)
 {
     auto signer = signed_peer(ctx, req);
     if (!signer)
@@ -122,7 +127,7 @@ Response handle_collection(Context& ctx, const Request& req, const std::string& 
     if (!author)
         return http::error_response(author.error());
     if (!*author || !services::is_discoverable_identity(**author))
-        return http::error_response(Error{ErrorKind::NotFound, "Not found.", {}, {}});
+        return http::error_response(Error { ErrorKind::NotFound, "Not found.", {}, {} });
     const model::Account& account = **author;
     federation::ActorUrls urls(ctx.base_url, account.username);
     const auto owner = model::local_actor(account.id);
@@ -135,11 +140,54 @@ Response handle_collection(Context& ctx, const Request& req, const std::string& 
     std::string body;
     auto done = ctx.store.read([&](storage::Repositories& repos) -> Status {
         if (which != "outbox") {
-            auto total = which == "followers" ? repos.follows().count_followers(owner, model::FollowState::Accepted)
-                                              : repos.follows().count_following(owner, model::FollowState::Accepted);
+            const bool followers = which == "followers";
+            const std::string& id = followers ? urls.followers : urls.following;
+            auto total = followers ? repos.follows().count_followers(owner, model::FollowState::Accepted)
+                                   : repos.follows().count_following(owner, model::FollowState::Accepted);
             if (!total)
                 return forward(total);
-            body = federation::ordered_collection_json(which == "followers" ? urls.followers : urls.following, *total, "");
+            if (!page) {
+                body = federation::ordered_collection_json(id, *total, id + "?page=true");
+                return ok();
+            }
+            // Each peer sees only its own actors in the list (as FEP-8fcf's partial collections
+            // do): local members and other instances' actors are never listed to it.
+            std::vector<std::string> ids;
+            std::optional<Id> last;
+            bool more = false;
+            storage::FollowQuery q;
+            q.state = model::FollowState::Accepted;
+            q.max_id = max_id;
+            q.limit = 100;
+            for (int scanned = 0; scanned < kOutboxScanLimit && !more;) {
+                auto batch = followers ? repos.follows().followers_of(owner, q)
+                                       : repos.follows().followed_by(owner, q);
+                if (!batch)
+                    return forward(batch);
+                for (const model::Follow& follow : *batch) {
+                    const model::ActorRef other = followers ? follow.follower : follow.followee;
+                    if (other.local)
+                        continue;
+                    auto actor = repos.remote_actors().find_by_id(other.id);
+                    if (!actor)
+                        return forward(actor);
+                    if (!*actor || (*actor)->host != signer->host)
+                        continue;
+                    if (static_cast<int>(ids.size()) == kOutboxPageSize) {
+                        more = true;
+                        break;
+                    }
+                    ids.push_back((*actor)->uri);
+                    last = follow.id;
+                }
+                scanned += static_cast<int>(batch->size());
+                if (static_cast<int>(batch->size()) < q.limit)
+                    break;
+                q.max_id = batch->back().id;
+            }
+            std::string self = id + "?page=true" + (max_id ? "&max_id=" + std::to_string(*max_id) : "");
+            std::string next = more && last ? id + "?page=true&max_id=" + std::to_string(*last) : "";
+            body = federation::ordered_collection_page_of_ids_json(self, id, ids, next);
             return ok();
         }
         std::vector<std::string> items;
@@ -201,7 +249,7 @@ Response handle_actor(Context& ctx, const Request& req, const std::string& usern
         return http::error_response(found.error());
     const std::optional<model::Account>& account = *found;
     if (!account || !services::is_discoverable_identity(*account))
-        return http::error_response(Error{ErrorKind::NotFound, "Not found.", {}, {}});
+        return http::error_response(Error { ErrorKind::NotFound, "Not found.", {}, {} });
     bool member = false;
     if (req.header("authorization") || session_cookie(req))
         member = authenticate_member(ctx, req).has_value();
@@ -230,20 +278,21 @@ void register_activitypub_routes(http::Router& router, Context& ctx)
             return r;
         });
     router.add("GET", "/actor", [&ctx](const Request&, const PathParams&) {
-        return activity_json(federation::instance_actor_json(ctx.base_url, ctx.host, ctx.instance_public_key_pem));
+        return activity_json(
+            federation::instance_actor_json(ctx.base_url, ctx.host, ctx.instance_public_key_pem));
     });
     // Inboxes: signed activities from trusted peers (federation/inbox.hpp), 202 once applied.
-    for (const char* path : {"/inbox", "/users/:username/inbox", "/actor/inbox"})
+    for (const char* path : { "/inbox", "/users/:username/inbox", "/actor/inbox" })
         router.add("POST", path, [&ctx](const Request& req, const PathParams& p) {
             if (auto name = p.find("username"); name != p.end()) {
                 auto found = find_account_by_username(ctx, name->second);
                 if (!found)
                     return http::error_response(found.error());
                 if (!*found || !services::is_discoverable_identity(**found))
-                    return http::error_response(Error{ErrorKind::NotFound, "Not found.", {}, {}});
+                    return http::error_response(Error { ErrorKind::NotFound, "Not found.", {}, {} });
             }
-            federation::SignableRequest signable{req.method, req.target.substr(0, req.target.find('?')), req.query,
-                req.headers};
+            federation::SignableRequest signable { req.method, req.target.substr(0, req.target.find('?')),
+                req.query, req.headers };
             auto done = ctx.social->inbox.receive(signable, req.body);
             if (!done)
                 return http::error_response(done.error());
@@ -259,10 +308,11 @@ void register_activitypub_routes(http::Router& router, Context& ctx)
         return handle_status_object(ctx, req, p.at("username"), p.at("id"));
     });
     // Collections, for signed requests of trusted peers only (authorized fetch).
-    for (const char* which : {"outbox", "followers", "following"})
-        router.add("GET", std::string("/users/:username/") + which, [&ctx, which](const Request& req, const PathParams& p) {
-            return handle_collection(ctx, req, p.at("username"), which);
-        });
+    for (const char* which : { "outbox", "followers", "following" })
+        router.add("GET", std::string("/users/:username/") + which,
+            [&ctx, which](const Request& req, const PathParams& p) {
+                return handle_collection(ctx, req, p.at("username"), which);
+            });
 }
 
 } // namespace confrere::server::api

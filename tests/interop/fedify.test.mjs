@@ -180,7 +180,7 @@ describe("what Confrère serves today", () => {
             assert.equal(actor.documentLoader.ok, true, actor.documentLoader.error);
             assert.match(actor.signature, /^keyId="[^"]+#main-key",algorithm="rsa-sha256",headers="\(request-target\) /);
 
-            // Followers and following: their size only; outbox: what the signer may read.
+            // Followers and following: their size (pages list the peer's own actors); outbox: what the signer may read.
             for (const collection of ["outbox", "followers", "following"]) {
                 const answer = await peer.signedFetch(`${actorUrl}/${collection}`);
                 assert.equal(answer.status, 200, `${collection}: ${JSON.stringify(answer.body)}`);
@@ -233,6 +233,17 @@ describe("federation with Fedify", () => {
 
             const alice = await signIn(confrere, "alice");
             assert.equal(await followersCount(alice), 1);
+
+            // The followers collection, signed by the peer: its size, and a page listing the
+            // peer's own actors only.
+            const followersUrl = `${confrere.actorUrl("alice")}/followers`;
+            const collection = await peer.signedFetch(followersUrl);
+            assert.equal(collection.status, 200);
+            assert.equal(collection.body.totalItems, 1);
+            const page = await peer.signedFetch(collection.body.first);
+            assert.equal(page.status, 200, JSON.stringify(page.body));
+            assert.equal(page.body.type, "OrderedCollectionPage");
+            assert.deepEqual(page.body.orderedItems, [peer.actor]);
         });
     });
 
