@@ -187,6 +187,8 @@ public:
     // (a parent that arrived after its replies).
     virtual Status attach_orphans(std::string_view uri, Id id) = 0;
     virtual Result<std::int64_t> count_local() = 0;
+    // Statuses of one author that are not deleted.
+    virtual Result<std::int64_t> count_by_author(model::ActorRef author) = 0;
 };
 
 class InteractionRepository {

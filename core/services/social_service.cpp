@@ -235,6 +235,60 @@ Result<model::Status> SocialService::status(const model::Account& reader, Id sta
     return *found;
 }
 
+Result<ThreadContext> SocialService::context(const model::Account& reader, Id status_id)
+{
+    auto start = status(reader, status_id);
+    if (!start)
+        return forward(start);
+    ThreadContext thread;
+    auto done = store_.read([&](storage::Repositories& repos) -> Status {
+        std::optional<Id> parent = start->in_reply_to_id;
+        while (parent && static_cast<int>(thread.ancestors.size()) < kMaxAncestors) {
+            auto found = repos.statuses().find_by_id(*parent);
+            if (!found)
+                return forward(found);
+            if (!*found)
+                break;
+            auto readable = can_read(repos, reader, **found);
+            if (!readable)
+                return forward(readable);
+            if (!*readable)
+                break;
+            parent = (*found)->in_reply_to_id;
+            thread.ancestors.push_back(std::move(**found));
+        }
+        std::reverse(thread.ancestors.begin(), thread.ancestors.end());
+        // Depth-first, oldest reply first at each level, as clients indent threads.
+        std::vector<Id> stack { start->id };
+        while (!stack.empty() && static_cast<int>(thread.descendants.size()) < kMaxDescendants) {
+            Id current = stack.back();
+            stack.pop_back();
+            if (current != start->id) {
+                auto found = repos.statuses().find_by_id(current);
+                if (!found)
+                    return forward(found);
+                if (!*found)
+                    continue;
+                auto readable = can_read(repos, reader, **found);
+                if (!readable)
+                    return forward(readable);
+                if (!*readable)
+                    continue;
+                thread.descendants.push_back(std::move(**found));
+            }
+            auto replies = repos.statuses().replies(current, kMaxDescendants);
+            if (!replies)
+                return forward(replies);
+            for (auto it = replies->rbegin(); it != replies->rend(); ++it)
+                stack.push_back(it->id);
+        }
+        return ok();
+    });
+    if (!done)
+        return forward(done);
+    return thread;
+}
+
 Result<model::Status> SocialService::edit(const model::Account& author, Id status_id, PostRequest request)
 {
     if (auto valid = check_text(request); !valid)

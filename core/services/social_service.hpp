@@ -23,6 +23,15 @@ namespace confrere::services {
 inline constexpr std::size_t kMaxStatusTextBytes = 10'000;
 inline constexpr std::size_t kMaxSummaryBytes = 500;
 
+// A status's place in its thread, as a reader sees it (Mastodon's Context): the readable
+// ancestors from the root down, and the readable descendants depth-first.
+struct ThreadContext {
+    std::vector<model::Status> ancestors;
+    std::vector<model::Status> descendants;
+};
+inline constexpr int kMaxAncestors = 40;
+inline constexpr int kMaxDescendants = 60;
+
 struct PostRequest {
     std::string text; // plain text, as typed
     model::Audience audience = model::Audience::Instance;
@@ -71,6 +80,10 @@ public:
 
     // NotFound unless `reader` may read it (nothing tells a hidden status from a missing one).
     Result<model::Status> status(const model::Account& reader, Id status_id);
+
+    // The thread around a status the reader may read (NotFound otherwise). An ancestor the
+    // reader may not read ends the climb; a descendant the reader may not read hides its replies.
+    Result<ThreadContext> context(const model::Account& reader, Id status_id);
 
     // Edits the text, content warning and language of the author's own status (the audience
     // never changes). Errors as post() for the text; NotFound if not readable; Forbidden if

@@ -44,7 +44,7 @@ void write_account(JsonWriter& w, const model::Account& a, std::string_view base
     w.Key("following_count");
     w.Int64(stats.following);
     w.Key("statuses_count");
-    w.Int(0);
+    w.Int64(stats.statuses);
     w.Key("last_status_at");
     w.Null();
     w.Key("emojis");

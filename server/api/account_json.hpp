@@ -21,6 +21,7 @@ struct AccountStats {
     std::int64_t followers = 0;
     std::int64_t following = 0;
     std::int64_t follow_requests = 0; // shown to the account itself only
+    std::int64_t statuses = 0;
 };
 
 // Mastodon Account. Never contains the e-mail or the professional identifier.

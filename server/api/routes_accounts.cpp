@@ -92,9 +92,10 @@ Result<AccountStats> account_stats(Context& ctx, Id account_id)
         auto followers = repos.follows().count_followers(me, model::FollowState::Accepted);
         auto following = repos.follows().count_following(me, model::FollowState::Accepted);
         auto requests = repos.follows().count_followers(me, model::FollowState::Pending);
-        if (!followers || !following || !requests)
-            return fail(ErrorKind::Internal, "Counting follows failed.");
-        stats = AccountStats{*followers, *following, *requests};
+        auto statuses = repos.statuses().count_by_author(me);
+        if (!followers || !following || !requests || !statuses)
+            return fail(ErrorKind::Internal, "Counting follows and statuses failed.");
+        stats = AccountStats{*followers, *following, *requests, *statuses};
         return ok();
     });
     if (!done)

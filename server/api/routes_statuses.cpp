@@ -489,30 +489,55 @@ void register_status_routes(http::Router& router, Context& ctx)
     router.add("POST", "/api/v1/statuses",
         [&ctx](const Request& req, const PathParams&) { return handle_post_status(ctx, req); });
     router.add("GET", "/api/v1/statuses/:id", [&ctx](const Request& req, const PathParams& p) {
-        return with_member_and_id(ctx, req, p, [&](const model::Account& me, Id id) {
-            auto status = ctx.social->social.status(me, id);
-            return status ? status_response(ctx, me, *status) : http::error_response(status.error());
-        }, "read:statuses");
+        return with_member_and_id(
+            ctx, req, p,
+            [&](const model::Account& me, Id id) {
+                auto status = ctx.social->social.status(me, id);
+                return status ? status_response(ctx, me, *status) : http::error_response(status.error());
+            },
+            "read:statuses");
+    });
+    router.add("GET", "/api/v1/statuses/:id/context", [&ctx](const Request& req, const PathParams& p) {
+        return with_member_and_id(
+            ctx, req, p,
+            [&](const model::Account& me, Id id) {
+                auto thread = ctx.social->social.context(me, id);
+                if (!thread)
+                    return http::error_response(thread.error());
+                auto ancestors = statuses_json(ctx, me, thread->ancestors, true);
+                auto descendants = statuses_json(ctx, me, thread->descendants, true);
+                if (!ancestors || !descendants)
+                    return http::error_response(!ancestors ? ancestors.error() : descendants.error());
+                return http::json_response(
+                    200, "{\"ancestors\":" + *ancestors + ",\"descendants\":" + *descendants + "}");
+            },
+            "read:statuses");
     });
     router.add("PUT", "/api/v1/statuses/:id", [&ctx](const Request& req, const PathParams& p) {
-        return with_member_and_id(ctx, req, p, [&](const model::Account& me, Id id) {
-            auto params = http::parse_params(req);
-            if (!params)
-                return http::error_response(params.error());
-            services::PostRequest change;
-            change.text = params->get_or("status");
-            change.summary = params->get_or("spoiler_text");
-            change.sensitive = params->flag("sensitive");
-            change.language = params->get_or("language");
-            auto status = ctx.social->social.edit(me, id, std::move(change));
-            return status ? status_response(ctx, me, *status) : http::error_response(status.error());
-        }, "write:statuses");
+        return with_member_and_id(
+            ctx, req, p,
+            [&](const model::Account& me, Id id) {
+                auto params = http::parse_params(req);
+                if (!params)
+                    return http::error_response(params.error());
+                services::PostRequest change;
+                change.text = params->get_or("status");
+                change.summary = params->get_or("spoiler_text");
+                change.sensitive = params->flag("sensitive");
+                change.language = params->get_or("language");
+                auto status = ctx.social->social.edit(me, id, std::move(change));
+                return status ? status_response(ctx, me, *status) : http::error_response(status.error());
+            },
+            "write:statuses");
     });
     router.add("DELETE", "/api/v1/statuses/:id", [&ctx](const Request& req, const PathParams& p) {
-        return with_member_and_id(ctx, req, p, [&](const model::Account& me, Id id) {
-            auto status = ctx.social->social.remove(me, id);
-            return status ? status_response(ctx, me, *status) : http::error_response(status.error());
-        }, "write:statuses");
+        return with_member_and_id(
+            ctx, req, p,
+            [&](const model::Account& me, Id id) {
+                auto status = ctx.social->social.remove(me, id);
+                return status ? status_response(ctx, me, *status) : http::error_response(status.error());
+            },
+            "write:statuses");
     });
     for (auto [verb, kind, undo] : { std::tuple { "favourite", model::InteractionKind::Like, false },
              std::tuple { "unfavourite", model::InteractionKind::Like, true },
@@ -520,14 +545,18 @@ void register_status_routes(http::Router& router, Context& ctx)
              std::tuple { "unreblog", model::InteractionKind::Announce, true } }) {
         router.add("POST", std::string("/api/v1/statuses/:id/") + verb,
             [&ctx, kind, undo](const Request& req, const PathParams& p) {
-                return with_member_and_id(ctx, req, p, [&](const model::Account& me, Id id) {
-                    Status done = undo ? ctx.social->social.undo_interaction(me, kind, id)
-                                       : as_status(ctx.social->social.interact(me, kind, id));
-                    if (!done)
-                        return http::error_response(done.error());
-                    auto status = ctx.social->social.status(me, id);
-                    return status ? status_response(ctx, me, *status) : http::error_response(status.error());
-                }, kind == model::InteractionKind::Like ? "write:favourites" : "write:statuses");
+                return with_member_and_id(
+                    ctx, req, p,
+                    [&](const model::Account& me, Id id) {
+                        Status done = undo ? ctx.social->social.undo_interaction(me, kind, id)
+                                           : as_status(ctx.social->social.interact(me, kind, id));
+                        if (!done)
+                            return http::error_response(done.error());
+                        auto status = ctx.social->social.status(me, id);
+                        return status ? status_response(ctx, me, *status)
+                                      : http::error_response(status.error());
+                    },
+                    kind == model::InteractionKind::Like ? "write:favourites" : "write:statuses");
             });
     }
     router.add("GET", "/api/v1/timelines/home",
@@ -538,39 +567,48 @@ void register_status_routes(http::Router& router, Context& ctx)
     router.add("GET", "/api/v1/accounts/relationships",
         [&ctx](const Request& req, const PathParams&) { return handle_relationships(ctx, req); });
     router.add("POST", "/api/v1/accounts/:id/follow", [&ctx](const Request& req, const PathParams& p) {
-        return with_member_and_id(ctx, req, p, [&](const model::Account& me, Id id) {
-            auto ref = actor_ref(ctx, id);
-            if (!ref)
-                return http::error_response(ref.error());
-            auto follow = ctx.social->social.follow(me, *ref);
-            if (!follow)
-                return http::error_response(follow.error());
-            return relationship(ctx, id, *follow);
-        }, "write:follows");
+        return with_member_and_id(
+            ctx, req, p,
+            [&](const model::Account& me, Id id) {
+                auto ref = actor_ref(ctx, id);
+                if (!ref)
+                    return http::error_response(ref.error());
+                auto follow = ctx.social->social.follow(me, *ref);
+                if (!follow)
+                    return http::error_response(follow.error());
+                return relationship(ctx, id, *follow);
+            },
+            "write:follows");
     });
     router.add("POST", "/api/v1/accounts/:id/unfollow", [&ctx](const Request& req, const PathParams& p) {
-        return with_member_and_id(ctx, req, p, [&](const model::Account& me, Id id) {
-            auto ref = actor_ref(ctx, id);
-            if (!ref)
-                return http::error_response(ref.error());
-            if (auto done = ctx.social->social.unfollow(me, *ref); !done)
-                return http::error_response(done.error());
-            return relationship(ctx, id, std::nullopt);
-        }, "write:follows");
+        return with_member_and_id(
+            ctx, req, p,
+            [&](const model::Account& me, Id id) {
+                auto ref = actor_ref(ctx, id);
+                if (!ref)
+                    return http::error_response(ref.error());
+                if (auto done = ctx.social->social.unfollow(me, *ref); !done)
+                    return http::error_response(done.error());
+                return relationship(ctx, id, std::nullopt);
+            },
+            "write:follows");
     });
     for (auto [verb, accept] : { std::pair { "authorize", true }, std::pair { "reject", false } }) {
         router.add("POST", std::string("/api/v1/follow_requests/:id/") + verb,
             [&ctx, accept](const Request& req, const PathParams& p) {
-                return with_member_and_id(ctx, req, p, [&](const model::Account& me, Id id) {
-                    auto ref = actor_ref(ctx, id);
-                    if (!ref)
-                        return http::error_response(ref.error());
-                    Status done = accept ? as_status(ctx.social->social.authorize_follower(me, *ref))
-                                         : ctx.social->social.reject_follower(me, *ref);
-                    if (!done)
-                        return http::error_response(done.error());
-                    return relationship(ctx, id, std::nullopt);
-                }, "write:follows");
+                return with_member_and_id(
+                    ctx, req, p,
+                    [&](const model::Account& me, Id id) {
+                        auto ref = actor_ref(ctx, id);
+                        if (!ref)
+                            return http::error_response(ref.error());
+                        Status done = accept ? as_status(ctx.social->social.authorize_follower(me, *ref))
+                                             : ctx.social->social.reject_follower(me, *ref);
+                        if (!done)
+                            return http::error_response(done.error());
+                        return relationship(ctx, id, std::nullopt);
+                    },
+                    "write:follows");
             });
     }
 }

@@ -125,6 +125,7 @@ public:
     Result<std::vector<model::Status>> replies(Id status_id, int limit) override;
     Status attach_orphans(std::string_view uri, Id id) override;
     Result<std::int64_t> count_local() override;
+    Result<std::int64_t> count_by_author(model::ActorRef author) override;
 
 private:
     Connection& db_;

@@ -266,4 +266,15 @@ Result<std::int64_t> SqliteStatusRepository::count_local()
     return single_int(*stmt);
 }
 
+Result<std::int64_t> SqliteStatusRepository::count_by_author(model::ActorRef author)
+{
+    auto stmt = db_.prepare(author.local
+            ? "SELECT count(*) FROM statuses WHERE author_account_id = ? AND deleted_at IS NULL"
+            : "SELECT count(*) FROM statuses WHERE author_remote_id = ? AND deleted_at IS NULL");
+    if (!stmt)
+        return forward(stmt);
+    stmt->bind(1, author.id);
+    return single_int(*stmt);
+}
+
 } // namespace confrere::storage::sqlite

@@ -196,6 +196,13 @@ TEST_F(Federation, FollowersPostsAndRepliesTravelBothWaysAndInstancePostsNever)
     auto reply_seen = alice_->get("/api/v1/statuses/" + replies.front());
     ASSERT_EQ(reply_seen.status, 200) << reply_seen;
     EXPECT_EQ(json_string(reply_seen.json(), "/in_reply_to_id"), json_string(shared.json(), "/id"));
+    // The thread, seen from her side: her post, then the remote reply beneath it.
+    auto thread = alice_->get("/api/v1/statuses/" + json_string(shared.json(), "/id") + "/context");
+    ASSERT_EQ(thread.status, 200) << thread;
+    EXPECT_EQ(json_string(thread.json(), "/descendants/0/id"), replies.front()) << thread;
+    auto me = alice_->get("/api/v1/accounts/verify_credentials");
+    EXPECT_EQ(json_int(me, "statuses_count"), 2) << me;
+    EXPECT_EQ(json_int(me, "followers_count"), 1) << me;
 
     // A followers-only reply to someone else's restricted post would widen it: refused.
     auto widening = post(*bob_,
@@ -214,7 +221,8 @@ TEST_F(Federation, FollowersPostsAndRepliesTravelBothWaysAndInstancePostsNever)
     auto edited = alice_->request("PUT", "/api/v1/statuses/" + json_string(shared.json(), "/id"),
         "status=Rupture+d%27amoxicilline+confirm%C3%A9e", "application/x-www-form-urlencoded", {});
     ASSERT_EQ(edited.status, 200) << edited;
-    EXPECT_TRUE(eventually([&] { return !home_with(*bob_, "confirmée").empty(); })) << "the Update never arrived";
+    EXPECT_TRUE(eventually([&] { return !home_with(*bob_, "confirmée").empty(); }))
+        << "the Update never arrived";
 
     // She deletes it: gone from his timeline too.
     auto deleted = alice_->del("/api/v1/statuses/" + json_string(shared.json(), "/id"));
@@ -240,7 +248,8 @@ TEST_F(Federation, ASigkillDuringAFanOutLosesNothingAndDuplicatesNothing)
     ASSERT_EQ(::kill(nursing_.pid(), SIGSTOP), 0);
     ASSERT_EQ(::kill(podiatry_.pid(), SIGSTOP), 0);
     for (int i = 0; i < kPosts; ++i) {
-        auto posted = post(*alice_, {{"status", "Lot " + std::to_string(i) + " retiré"}, {"visibility", "private"}});
+        auto posted = post(
+            *alice_, { { "status", "Lot " + std::to_string(i) + " retiré" }, { "visibility", "private" } });
         ASSERT_EQ(posted.status, 200) << posted;
     }
     std::this_thread::sleep_for(300ms);
@@ -254,7 +263,7 @@ TEST_F(Federation, ASigkillDuringAFanOutLosesNothingAndDuplicatesNothing)
     EXPECT_NE(pharmacy_.log_text().find("delivery_leases_released"), std::string::npos)
         << "no delivery was in flight when the process was killed";
 
-    for (auto* reader : {&*bob_, &*carol_}) {
+    for (auto* reader : { &*bob_, &*carol_ }) {
         EXPECT_TRUE(eventually([&] { return home_with(*reader, "retiré").size() >= kPosts; }))
             << home_with(*reader, "retiré").size() << " of " << kPosts << " arrived";
         for (int i = 0; i < kPosts; ++i)

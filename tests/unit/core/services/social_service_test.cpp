@@ -32,7 +32,7 @@ public:
     Status status_updated(storage::Repositories&, const model::Account&, const model::Status& s,
         const std::vector<model::ActorRef>& mentions) override
     {
-        return record({"updated", s.id, mentions, false});
+        return record({ "updated", s.id, mentions, false });
     }
     Status status_deleted(storage::Repositories&, const model::Account&, const model::Status& s,
         const std::vector<model::ActorRef>& mentions) override
@@ -325,6 +325,35 @@ TEST_F(SocialServiceTest, OnlyTheAuthorDeletesAndOnlyFederatedPostsAnnounceIt)
     EXPECT_EQ(outbox_.calls[0].what, "deleted");
     EXPECT_EQ(social_->status(alice_, shared->id).error().kind, ErrorKind::NotFound)
         << "a tombstone reads as gone";
+}
+
+TEST_F(SocialServiceTest, TheContextShowsOnlyWhatTheReaderMayReadInThreadOrder)
+{
+    auto root = post(alice_, "Question de départ", Audience::Instance);
+    ASSERT_TRUE(root) << describe(root);
+    auto first = post(bob_, "Première réponse", Audience::Instance, root->id);
+    auto nested = post(alice_, "Réponse à la réponse", Audience::Instance, first->id);
+    auto second = post(carol_, "Deuxième réponse", Audience::Instance, root->id);
+    auto secret = post(alice_, "@bob en privé", Audience::Direct, first->id, { model::local_actor(bob_.id) });
+    ASSERT_TRUE(first && nested && second && secret);
+
+    auto seen_by_carol = social_->context(carol_, root->id);
+    ASSERT_TRUE(seen_by_carol) << describe(seen_by_carol);
+    EXPECT_TRUE(seen_by_carol->ancestors.empty());
+    std::vector<Id> ids;
+    for (const auto& s : seen_by_carol->descendants)
+        ids.push_back(s.id);
+    EXPECT_EQ(ids, (std::vector<Id> { first->id, nested->id, second->id }))
+        << "depth-first, no direct message";
+
+    auto seen_by_bob = social_->context(bob_, nested->id);
+    ASSERT_TRUE(seen_by_bob) << describe(seen_by_bob);
+    ASSERT_EQ(seen_by_bob->ancestors.size(), 2u);
+    EXPECT_EQ(seen_by_bob->ancestors[0].id, root->id);
+    EXPECT_EQ(seen_by_bob->ancestors[1].id, first->id);
+    auto bobs_thread = social_->context(bob_, first->id);
+    ASSERT_TRUE(bobs_thread);
+    EXPECT_EQ(bobs_thread->descendants.size(), 2u) << "the direct reply to bob is his to see";
 }
 
 TEST_F(SocialServiceTest, OnlyTheAuthorEditsAndTheAudienceStaysTheSame)
