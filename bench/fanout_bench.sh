@@ -47,21 +47,8 @@ for tool in openssl curl; do
     command -v "$tool" >/dev/null || { echo "fanout_bench: $tool is missing" >&2; exit 1; }
 done
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/confrere-fanout-bench.XXXXXX")
-pids=()
-cleanup() {
-    local pid
-    for pid in "${pids[@]}"; do
-        kill -TERM "$pid" 2>/dev/null || true
-    done
-    for pid in "${pids[@]}"; do
-        wait "$pid" 2>/dev/null || true
-    done
-    rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+source "$root/bench/lib.sh"
+bench_start fanout-bench
 
 die() {
     echo "fanout_bench: $*" >&2

@@ -40,21 +40,8 @@ seconds_of() {
 # Every server stops by itself after this long, even if this script is killed with SIGKILL.
 server_lifetime=$((3 * ($(seconds_of "$duration") + $(seconds_of "$warmup")) + 60))
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/confrere-http-bench.XXXXXX")
-server_pids=()
-cleanup() {
-    local pid
-    for pid in "${server_pids[@]}"; do
-        kill -TERM "$pid" 2>/dev/null || true
-    done
-    for pid in "${server_pids[@]}"; do
-        wait "$pid" 2>/dev/null || true
-    done
-    rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+source "$root/bench/lib.sh"
+bench_start http-bench
 
 # Prints the HTTP status of GET PATH on 127.0.0.1:PORT (000 if no answer), without curl.
 http_status() {
@@ -69,20 +56,6 @@ http_status() {
     echo "${line:0:3}" | grep -E '^[0-9]{3}$' || echo 000
 }
 
-# Waits until FILE holds a port number, while process PID lives; prints the port.
-wait_for_port_file() {
-    local file=$1 pid=$2
-    for _ in $(seq 100); do
-        if [[ -s $file ]] && [[ $(<"$file") =~ ^[0-9]+$ ]]; then
-            cat "$file"
-            return 0
-        fi
-        kill -0 "$pid" 2>/dev/null || { echo "http_bench: server exited early" >&2; return 1; }
-        sleep 0.1
-    done
-    echo "http_bench: no port in $file after 10 s" >&2
-    return 1
-}
 
 # Runs wrk (a warm-up, then the measured run); prints "requests/s p50_ms p99_ms errors bytes".
 measure() {
@@ -148,7 +121,7 @@ timeout --kill-after=5 "$server_lifetime" \
     "$confrere" serve --config "$work/confrere.toml" --port-file "$work/confrere.port" \
     >"$work/confrere.log" 2>&1 &
 confrere_pid=$!
-server_pids+=("$confrere_pid")
+pids+=("$confrere_pid")
 port=$(wait_for_port_file "$work/confrere.port" "$confrere_pid") || { cat "$work/confrere.log" >&2; exit 1; }
 for _ in $(seq 100); do
     [[ $(http_status "$port" /health) == 200 ]] && break
@@ -175,14 +148,14 @@ actor=$(measure actor "http://$authority$actor_path" application/activity+json)
 kill -TERM "$confrere_pid"
 confrere_status=0
 wait "$confrere_pid" || confrere_status=$?
-server_pids=()
+pids=()
 ((confrere_status == 0)) || echo "http_bench: warning: confrere serve exited $confrere_status on SIGTERM (expected 0)" >&2
 
 # --- Ceiling ----------------------------------------------------------------------------------
 timeout --kill-after=5 "$server_lifetime" "$ceiling" "$io_threads" \
     >"$work/ceiling.port" 2>"$work/ceiling.log" &
 ceiling_pid=$!
-server_pids+=("$ceiling_pid")
+pids+=("$ceiling_pid")
 ceiling_port=$(wait_for_port_file "$work/ceiling.port" "$ceiling_pid") || { cat "$work/ceiling.log" >&2; exit 1; }
 echo "http_bench: ceiling_server on 127.0.0.1:$ceiling_port, $io_threads io threads"
 ceiling=$(measure ceiling "http://127.0.0.1:$ceiling_port$actor_path" application/activity+json)

@@ -44,36 +44,9 @@ for binary in "$confrere" "$inbox_load"; do
 done
 command -v openssl >/dev/null || { echo "inbox_bench: openssl is missing" >&2; exit 1; }
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/confrere-inbox-bench.XXXXXX")
-pids=()
-cleanup() {
-    local pid
-    for pid in "${pids[@]}"; do
-        kill -TERM "$pid" 2>/dev/null || true
-    done
-    for pid in "${pids[@]}"; do
-        wait "$pid" 2>/dev/null || true
-    done
-    rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+source "$root/bench/lib.sh"
+bench_start inbox-bench
 
-# Waits until FILE holds a port number, while process PID lives; prints the port.
-wait_for_port_file() {
-    local file=$1 pid=$2
-    for _ in $(seq 300); do
-        if [[ -s $file ]] && [[ $(<"$file") =~ ^[0-9]+$ ]]; then
-            cat "$file"
-            return 0
-        fi
-        kill -0 "$pid" 2>/dev/null || { echo "inbox_bench: a server exited early" >&2; return 1; }
-        sleep 0.1
-    done
-    echo "inbox_bench: no port in $file after 30 s" >&2
-    return 1
-}
 
 # Prints the HTTP status of GET PATH on 127.0.0.1:PORT (000 if no answer).
 http_status() {
