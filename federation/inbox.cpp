@@ -122,7 +122,8 @@ Status InboxProcessor::receive(const SignableRequest& request, std::string_view 
     if ((resolved.type == "Create" || resolved.type == "Update" || resolved.type == "Delete")
         && host_of(resolved.object_id) != signer->host)
         return fail(ErrorKind::Forbidden, "The object is not on its actor's host.");
-    auto applied = apply(*signer, resolved);
+    std::vector<services::LiveEvent> events;
+    auto applied = apply(*signer, resolved, events);
     if (!applied) {
         log::info("inbox_refused",
             { { "type", resolved.type }, { "actor_host", signer->host },
@@ -130,10 +131,13 @@ Status InboxProcessor::receive(const SignableRequest& request, std::string_view 
         return applied;
     }
     outbox_.committed();
+    if (live_ != nullptr && !events.empty())
+        live_->publish(events);
     return ok();
 }
 
-Status InboxProcessor::apply(const model::RemoteActor& signer, const AsObject& activity)
+Status InboxProcessor::apply(
+    const model::RemoteActor& signer, const AsObject& activity, std::vector<services::LiveEvent>& events)
 {
     const std::string& base = options_.base_url;
     const ActorRef me = model::remote_actor(signer.id);
@@ -249,6 +253,7 @@ Status InboxProcessor::apply(const model::RemoteActor& signer, const AsObject& a
                 updated.content_html = sanitize_html(note.content);
                 updated.summary = html_to_text(note.summary);
                 updated.sensitive = note.sensitive || !updated.summary.empty();
+                events.push_back({ .kind = services::LiveEvent::Kind::StatusEdited, .status_id = updated.id });
                 return repos.statuses().update_content(updated, note.updated.value_or(now));
             }
             if (*existing)
@@ -311,6 +316,7 @@ Status InboxProcessor::apply(const model::RemoteActor& signer, const AsObject& a
             if (!mentions.empty())
                 if (auto added = repos.statuses().add_mentions(status.id, mentions); !added)
                     return added;
+            events.push_back({ .kind = services::LiveEvent::Kind::StatusPosted, .status_id = status.id });
             return repos.statuses().attach_orphans(status.uri, status.id);
         }
 
@@ -326,6 +332,7 @@ Status InboxProcessor::apply(const model::RemoteActor& signer, const AsObject& a
                 return ok();
             if ((*existing)->author != me)
                 return fail(ErrorKind::Forbidden, "An actor can only delete its own objects.");
+            events.push_back({ .kind = services::LiveEvent::Kind::StatusDeleted, .status_id = (*existing)->id });
             return repos.statuses().mark_deleted((*existing)->id, now);
         }
 

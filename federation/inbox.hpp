@@ -8,6 +8,7 @@
 #include "core/base/id.hpp"
 #include "core/base/result.hpp"
 #include "core/model/federation.hpp"
+#include "core/services/live_events.hpp"
 #include "core/services/outbox.hpp"
 #include "core/services/peer_service.hpp"
 #include "federation/activitypub/json.hpp"
@@ -16,6 +17,7 @@
 #include "storage/store.hpp"
 
 #include <string>
+#include <vector>
 #include <string_view>
 
 namespace confrere::federation {
@@ -68,8 +70,14 @@ public:
     // id or object lives on another host than its actor's.
     Status receive(const SignableRequest& request, std::string_view body);
 
+    // Who hears of what was applied, once committed (the streaming API); none by default.
+    void set_live_events(services::LiveEvents* live) { live_ = live; }
+
 private:
-    Status apply(const model::RemoteActor& signer, const AsObject& activity);
+    // Applies the activity in one transaction; what local members should see live is appended
+    // to `events`, published by receive() once committed.
+    Status apply(const model::RemoteActor& signer, const AsObject& activity,
+        std::vector<services::LiveEvent>& events);
     storage::Store& store_;
     RequestVerifier& verifier_;
     ActorResolver& resolver_;
@@ -77,6 +85,7 @@ private:
     const Clock& clock_;
     IdGenerator& ids_;
     InboxOptions options_;
+    services::LiveEvents* live_ = nullptr;
 };
 
 } // namespace confrere::federation

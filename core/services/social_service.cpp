@@ -1,5 +1,7 @@
 #include "core/services/social_service.hpp"
 
+#include <array>
+
 #include "core/base/text.hpp"
 #include "core/services/access_policy.hpp"
 
@@ -122,6 +124,12 @@ Status SocialService::write(const std::function<Status(storage::Repositories&)>&
     return done;
 }
 
+void SocialService::publish(std::span<const LiveEvent> events)
+{
+    if (live_ != nullptr && !events.empty())
+        live_->publish(events);
+}
+
 Result<model::Status> SocialService::post(const model::Account& author, PostRequest request)
 {
     if (auto allowed = require_member_reader(author); !allowed)
@@ -207,6 +215,7 @@ Result<model::Status> SocialService::post(const model::Account& author, PostRequ
     });
     if (!done)
         return forward(done);
+    publish(std::array { LiveEvent { .kind = LiveEvent::Kind::StatusPosted, .status_id = status.id } });
     return status;
 }
 
@@ -318,6 +327,7 @@ Result<model::Status> SocialService::edit(const model::Account& author, Id statu
     });
     if (!done)
         return forward(done);
+    publish(std::array { LiveEvent { .kind = LiveEvent::Kind::StatusEdited, .status_id = status_id } });
     return edited;
 }
 
@@ -341,6 +351,7 @@ Result<model::Status> SocialService::remove(const model::Account& author, Id sta
     });
     if (!done)
         return forward(done);
+    publish(std::array { LiveEvent { .kind = LiveEvent::Kind::StatusDeleted, .status_id = status_id } });
     return removed;
 }
 

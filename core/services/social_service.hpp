@@ -7,6 +7,7 @@
 #include "core/base/result.hpp"
 #include "core/model/account.hpp"
 #include "core/model/federation.hpp"
+#include "core/services/live_events.hpp"
 #include "core/services/outbox.hpp"
 #include "storage/store.hpp"
 
@@ -121,8 +122,13 @@ public:
     Result<std::vector<model::Status>> instance_timeline(
         const model::Account& reader, const storage::StatusQuery& query);
 
+    // Who hears of changes once committed (the streaming API); none by default. Set once,
+    // before requests are served.
+    void set_live_events(LiveEvents* live) { live_ = live; }
+
 private:
     Status write(const std::function<Status(storage::Repositories&)>& work);
+    void publish(std::span<const LiveEvent> events);
     Result<std::vector<model::Status>> timeline(const model::Account& reader,
         const std::function<Result<std::vector<model::Status>>(storage::Repositories&)>& query);
     storage::Store& store_;
@@ -131,6 +137,7 @@ private:
     Outbox& outbox_;
     std::string base_url_;
     Renderer render_;
+    LiveEvents* live_ = nullptr;
 };
 
 } // namespace confrere::services

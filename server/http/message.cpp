@@ -2,6 +2,8 @@
 
 #include "core/base/log.hpp"
 
+#include <cctype>
+
 namespace confrere::server::http {
 
 std::optional<std::string_view> Request::header(std::string_view lower_name) const
@@ -96,6 +98,24 @@ std::string percent_decode(std::string_view s, bool plus_is_space)
             }
         }
         out += (plus_is_space && c == '+') ? ' ' : c;
+    }
+    return out;
+}
+
+std::string percent_encode(std::string_view s)
+{
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    std::string out;
+    out.reserve(s.size());
+    for (char c : s) {
+        auto u = static_cast<unsigned char>(c);
+        if (std::isalnum(u) || c == '-' || c == '.' || c == '_' || c == '~') {
+            out += c;
+        } else {
+            out += '%';
+            out += kHex[u >> 4];
+            out += kHex[u & 15];
+        }
     }
     return out;
 }

@@ -54,6 +54,9 @@ Response json_response(int status, std::string body);
 // Splits "a=1&b=2" into decoded pairs ('+' is a space). Malformed escapes are kept literally.
 std::vector<std::pair<std::string, std::string>> parse_urlencoded(std::string_view s);
 
+// Escapes every byte but RFC 3986's unreserved characters (a query component or path segment).
+std::string percent_encode(std::string_view s);
+
 // Decodes %XX escapes; `plus_is_space` for form bodies and queries.
 std::string percent_decode(std::string_view s, bool plus_is_space);
 

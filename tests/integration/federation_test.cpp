@@ -171,7 +171,8 @@ TEST_F(Federation, FollowersPostsAndRepliesTravelBothWaysAndInstancePostsNever)
     auto secret
         = post(*alice_, { { "status", "Stock de l'officine : note interne" }, { "visibility", "public" } });
     ASSERT_EQ(secret.status, 200) << secret;
-    EXPECT_EQ(json_string(secret.json(), "/visibility"), "local");
+    EXPECT_EQ(json_string(secret.json(), "/visibility"), "public");
+    EXPECT_EQ(json_string(secret.json(), "/confrere_audience"), "instance");
     auto shared
         = post(*alice_, { { "status", "Rupture d'amoxicilline signalée" }, { "visibility", "private" } });
     ASSERT_EQ(shared.status, 200) << shared;

@@ -1,0 +1,292 @@
+#include "server/api/status_json.hpp"
+
+#include "core/services/access_policy.hpp"
+#include "server/api/routes.hpp"
+
+#include <algorithm>
+
+namespace confrere::server::api {
+
+using http::Request;
+using http::Response;
+using model::ActorRef;
+
+Response not_found()
+{
+    return http::error_response(Error { ErrorKind::NotFound, "Record not found", {}, {} });
+}
+
+// Mastodon visibility names, and ours. Clients default to "public": on a members-only network
+// the widest audience is the instance.
+std::optional<model::Audience> audience_from_visibility(std::string_view v)
+{
+    if (v.empty() || v == "public" || v == "unlisted" || v == "instance" || v == "local")
+        return model::Audience::Instance;
+    if (v == "private" || v == "followers")
+        return model::Audience::Followers;
+    if (v == "direct")
+        return model::Audience::Direct;
+    if (v == "group")
+        return model::Audience::Group;
+    return std::nullopt;
+}
+
+std::string_view visibility_name(model::Audience a)
+{
+    switch (a) {
+    case model::Audience::Instance:
+        return "public";
+    case model::Audience::Followers:
+        return "private";
+    case model::Audience::Direct:
+        return "direct";
+    case model::Audience::Group:
+        return "group";
+    }
+    return "public";
+}
+
+void write_remote_account(JsonWriter& w, const model::RemoteActor& a)
+{
+    std::string avatar = a.uri; // no media proxy yet: clients show their placeholder
+    w.StartObject();
+    write_string(w, "id", std::to_string(a.id));
+    write_string(w, "username", a.username);
+    write_string(w, "acct", a.username + "@" + a.host);
+    write_string(w, "display_name", a.display_name);
+    w.Key("locked");
+    w.Bool(a.locked);
+    w.Key("bot");
+    w.Bool(a.type == "Service" || a.type == "Application");
+    w.Key("group");
+    w.Bool(a.type == "Group");
+    write_string(w, "created_at", format_iso8601(a.created_at));
+    write_string(w, "note", a.summary_html);
+    write_string(w, "url", a.url.empty() ? a.uri : a.url);
+    write_string(w, "uri", a.uri);
+    write_string(w, "avatar", "");
+    write_string(w, "avatar_static", "");
+    write_string(w, "header", "");
+    write_string(w, "header_static", "");
+    for (const char* key : { "followers_count", "following_count", "statuses_count" }) {
+        w.Key(key);
+        w.Int(0);
+    }
+    w.Key("last_status_at");
+    w.Null();
+    w.Key("emojis");
+    w.StartArray();
+    w.EndArray();
+    w.Key("fields");
+    w.StartArray();
+    w.EndArray();
+    w.EndObject();
+}
+
+// Writes the Account entity of a local account or a remote actor; false if it is gone.
+Result<bool> write_actor(JsonWriter& w, storage::Repositories& repos, const Context& ctx, ActorRef ref)
+{
+    if (ref.local) {
+        auto account = repos.accounts().find_by_id(ref.id);
+        if (!account)
+            return forward(account);
+        if (!*account)
+            return false;
+        write_account(w, **account, ctx.base_url);
+        return true;
+    }
+    auto actor = repos.remote_actors().find_by_id(ref.id);
+    if (!actor)
+        return forward(actor);
+    if (!*actor)
+        return false;
+    write_remote_account(w, **actor);
+    return true;
+}
+
+Status write_status(JsonWriter& w, storage::Repositories& repos, const Context& ctx,
+    const model::Account& viewer, const model::Status& s)
+{
+    w.StartObject();
+    write_string(w, "id", std::to_string(s.id));
+    write_string(w, "uri", s.uri);
+    write_string(w, "url", s.url);
+    write_string(w, "created_at", format_iso8601(s.published));
+    w.Key("account");
+    auto written = write_actor(w, repos, ctx, s.author);
+    if (!written)
+        return forward(written);
+    if (!*written)
+        w.Null();
+    write_string(w, "content", s.content_html);
+    write_string(w, "visibility", visibility_name(s.audience));
+    write_string(w, "confrere_audience", model::to_string(s.audience));
+    w.Key("sensitive");
+    w.Bool(s.sensitive);
+    write_string(w, "spoiler_text", s.summary);
+    w.Key("in_reply_to_id");
+    if (s.in_reply_to_id)
+        w.String(std::to_string(*s.in_reply_to_id).c_str());
+    else
+        w.Null();
+    w.Key("in_reply_to_account_id");
+    w.Null();
+    w.Key("reblog");
+    w.Null();
+    w.Key("language");
+    if (s.language.empty())
+        w.Null();
+    else
+        w.String(s.language.c_str());
+    w.Key("edited_at");
+    if (s.edited_at)
+        w.String(format_iso8601(*s.edited_at).c_str());
+    else
+        w.Null();
+    for (const char* key : { "media_attachments", "tags", "emojis" }) {
+        w.Key(key);
+        w.StartArray();
+        w.EndArray();
+    }
+    w.Key("mentions");
+    w.StartArray();
+    auto mentions = repos.statuses().mentions(s.id);
+    if (!mentions)
+        return forward(mentions);
+    for (ActorRef ref : *mentions) {
+        std::string id = std::to_string(ref.id), username, acct, url;
+        if (ref.local) {
+            auto a = repos.accounts().find_by_id(ref.id);
+            if (!a)
+                return forward(a);
+            if (!*a)
+                continue;
+            username = acct = (*a)->username;
+            url = ctx.base_url + "/@" + username;
+        } else {
+            auto a = repos.remote_actors().find_by_id(ref.id);
+            if (!a)
+                return forward(a);
+            if (!*a)
+                continue;
+            username = (*a)->username;
+            acct = username + "@" + (*a)->host;
+            url = (*a)->url.empty() ? (*a)->uri : (*a)->url;
+        }
+        w.StartObject();
+        write_string(w, "id", id);
+        write_string(w, "username", username);
+        write_string(w, "acct", acct);
+        write_string(w, "url", url);
+        w.EndObject();
+    }
+    w.EndArray();
+    for (auto kind : { model::InteractionKind::Like, model::InteractionKind::Announce }) {
+        auto count = repos.interactions().count(kind, s.id);
+        if (!count)
+            return forward(count);
+        w.Key(kind == model::InteractionKind::Like ? "favourites_count" : "reblogs_count");
+        w.Int64(*count);
+        auto mine = repos.interactions().find(kind, model::local_actor(viewer.id), s.id);
+        if (!mine)
+            return forward(mine);
+        w.Key(kind == model::InteractionKind::Like ? "favourited" : "reblogged");
+        w.Bool(mine->has_value());
+    }
+    w.Key("replies_count");
+    w.Int(0);
+    w.EndObject();
+    return ok();
+}
+
+Result<std::string> statuses_json(
+    Context& ctx, const model::Account& viewer, const std::vector<model::Status>& list, bool array)
+{
+    rapidjson::StringBuffer buf;
+    JsonWriter w(buf);
+    auto done = ctx.store.read([&](storage::Repositories& repos) -> Status {
+        if (array)
+            w.StartArray();
+        for (const model::Status& s : list)
+            if (auto written = write_status(w, repos, ctx, viewer, s); !written)
+                return written;
+        if (array)
+            w.EndArray();
+        return ok();
+    });
+    if (!done)
+        return forward(done);
+    return std::string(buf.GetString(), buf.GetSize());
+}
+
+Response status_response(Context& ctx, const model::Account& viewer, const model::Status& status)
+{
+    auto body = statuses_json(ctx, viewer, { status }, false);
+    if (!body)
+        return http::error_response(body.error());
+    return http::json_response(200, std::move(*body));
+}
+
+Result<ActorRef> actor_ref(Context& ctx, Id id)
+{
+    std::optional<ActorRef> ref;
+    auto done = ctx.store.read([&](storage::Repositories& repos) -> Status {
+        auto local = repos.accounts().find_by_id(id);
+        if (!local)
+            return forward(local);
+        if (*local) {
+            if (services::is_discoverable_identity(**local))
+                ref = model::local_actor(id);
+            return ok();
+        }
+        auto remote = repos.remote_actors().find_by_id(id);
+        if (!remote)
+            return forward(remote);
+        if (*remote)
+            ref = model::remote_actor(id);
+        return ok();
+    });
+    if (!done)
+        return forward(done);
+    if (!ref)
+        return fail(ErrorKind::NotFound, "Record not found");
+    return *ref;
+}
+
+storage::StatusQuery page_query(const Request& req, int default_limit, int max_limit)
+{
+    storage::StatusQuery q;
+    q.limit = default_limit;
+    if (auto v = req.query_param("max_id"); v)
+        if (auto id = parse_id(*v); id)
+            q.max_id = *id;
+    if (auto v = req.query_param("since_id"); v)
+        if (auto id = parse_id(*v); id)
+            q.min_id = *id;
+    if (auto v = req.query_param("min_id"); v)
+        if (auto id = parse_id(*v); id)
+            q.min_id = *id;
+    if (auto v = req.query_param("limit"); v)
+        if (auto n = parse_id(*v); n)
+            q.limit = static_cast<int>(std::clamp<Id>(*n, 1, max_limit));
+    return q;
+}
+
+void add_link_header(Response& response, const Context& ctx, const Request& req,
+    std::optional<Id> newest, std::optional<Id> oldest)
+{
+    if (!newest || !oldest)
+        return;
+    std::string kept;
+    for (const auto& [name, value] : http::parse_urlencoded(req.query)) {
+        if (name == "max_id" || name == "min_id" || name == "since_id")
+            continue;
+        kept += http::percent_encode(name) + "=" + http::percent_encode(value) + "&";
+    }
+    std::string base = ctx.base_url + req.path + "?" + kept;
+    response.with_header("Link",
+        "<" + base + "max_id=" + std::to_string(*oldest) + ">; rel=\"next\", <" + base + "min_id="
+            + std::to_string(*newest) + ">; rel=\"prev\"");
+}
+
+} // namespace confrere::server::api
