@@ -7,6 +7,7 @@
 #include "core/services/social_service.hpp"
 #include "federation/actor_resolver.hpp"
 #include "federation/delivery.hpp"
+#include "server/api/streaming.hpp"
 #include "federation/documents.hpp"
 #include "federation/html/plain_text.hpp"
 #include "federation/inbox.hpp"
@@ -52,6 +53,7 @@ int serve(const Config& config, const std::filesystem::path& port_file)
     options.read_timeout = config.read_timeout;
     options.idle_timeout = config.idle_timeout;
     options.shutdown_grace = config.shutdown_grace;
+    options.heartbeat_interval = config.stream_heartbeat;
 
     http::Router router;
     http::HttpServer server(options, router);
@@ -105,6 +107,10 @@ int serve(const Config& config, const std::filesystem::path& port_file)
     ctx.social = &social_context;
     ctx.oauth = &oauth;
     api::register_all_routes(router, ctx);
+    api::StreamingHub streaming(ctx);
+    streaming.register_routes(router);
+    social.set_live_events(&streaming);
+    inbox.set_live_events(&streaming);
     delivery.start();
 
     log::info("listening", {{"address", config.listen_address}, {"port", static_cast<int>(*port)},
@@ -122,6 +128,7 @@ int serve(const Config& config, const std::filesystem::path& port_file)
         }
     }
     server.run();
+    streaming.stop();
     delivery.stop();
     return 0;
 }

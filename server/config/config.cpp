@@ -22,7 +22,7 @@ Status check_known_keys(const toml::table& root, const std::filesystem::path& pa
     static const std::map<std::string, std::set<std::string>> known{
         {"instance", {"base_url", "name", "description", "languages", "professions", "registration", "contact_email"}},
         {"http", {"listen_address", "port", "io_threads", "worker_threads", "max_body_bytes", "max_upload_bytes",
-                  "max_header_bytes", "read_timeout_seconds", "idle_timeout_seconds", "shutdown_grace_seconds",
+                  "max_header_bytes", "read_timeout_seconds", "idle_timeout_seconds", "shutdown_grace_seconds", "stream_heartbeat_seconds",
                   "public_cache_seconds"}},
         {"limits", {"sign_in_attempts", "sign_in_window_seconds", "registrations", "registration_window_seconds"}},
         {"storage", {"data_dir"}},
@@ -134,7 +134,7 @@ Result<Config> load_config(const std::filesystem::path& path)
     }
 
     long long read_timeout = c.read_timeout.count(), idle = c.idle_timeout.count(), grace = c.shutdown_grace.count(),
-              cache = c.public_cache.count();
+              cache = c.public_cache.count(), heartbeat = c.stream_heartbeat.count();
     if (auto rc = read_integer(root, "http", "port", c.port, 0, 65535, path); !rc) return forward(rc);
     if (auto rc = read_integer(root, "http", "io_threads", c.io_threads, 1, 64, path); !rc) return forward(rc);
     if (auto rc = read_integer(root, "http", "worker_threads", c.worker_threads, 1, 256, path); !rc) return forward(rc);
@@ -144,6 +144,8 @@ Result<Config> load_config(const std::filesystem::path& path)
     if (auto rc = read_integer(root, "http", "read_timeout_seconds", read_timeout, 1, 3600, path); !rc) return forward(rc);
     if (auto rc = read_integer(root, "http", "idle_timeout_seconds", idle, 1, 3600, path); !rc) return forward(rc);
     if (auto rc = read_integer(root, "http", "shutdown_grace_seconds", grace, 0, 600, path); !rc) return forward(rc);
+    if (auto rc = read_integer(root, "http", "stream_heartbeat_seconds", heartbeat, 1, 300, path); !rc) return forward(rc);
+    c.stream_heartbeat = std::chrono::seconds(heartbeat);
     long long sign_in_window = c.sign_in_window.count(), registration_window = c.registration_window.count();
     if (auto rc = read_integer(root, "limits", "sign_in_attempts", c.sign_in_attempts, 0, 1000000, path); !rc) return forward(rc);
     if (auto rc = read_integer(root, "limits", "sign_in_window_seconds", sign_in_window, 1, 86400, path); !rc) return forward(rc);

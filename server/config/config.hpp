@@ -32,6 +32,7 @@ struct Config {
     std::chrono::seconds read_timeout{15};
     std::chrono::seconds idle_timeout{60};
     std::chrono::seconds shutdown_grace{10};
+    std::chrono::seconds stream_heartbeat{15};  // event streams: silence before a heartbeat
     std::chrono::seconds public_cache{10};  // WebFinger/actor answers to anonymous requests
 
     // [limits] — per peer address (IPv6 by /64), fixed windows; 0 disables a rule

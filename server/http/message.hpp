@@ -5,6 +5,7 @@
 #include "core/base/result.hpp"
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,6 +13,8 @@
 #include <vector>
 
 namespace confrere::server::http {
+
+using PathParams = std::map<std::string, std::string, std::less<>>;
 
 struct Request {
     std::string method;       // "GET", "POST"…

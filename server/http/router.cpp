@@ -23,7 +23,7 @@ std::vector<std::string_view> split_path(std::string_view path)
 
 void Router::add(std::string_view method, std::string_view pattern, Handler handler, RouteLimits limits)
 {
-    Route route{std::string(method), {}, std::move(handler), {}, limits, 0};
+    Route route{std::string(method), {}, std::move(handler), {}, {}, limits, 0};
     for (std::string_view seg : split_path(pattern)) {
         route.segments.emplace_back(seg);
         if (!seg.starts_with(':'))
@@ -36,6 +36,14 @@ void Router::add(std::string_view method, std::string_view pattern, FastPath fas
 {
     add(method, pattern, std::move(handler));
     routes_.back().fast = std::move(fast);
+}
+
+void Router::add_stream(std::string_view pattern, StreamHandler handler)
+{
+    add("GET", pattern, Handler([](const Request&, const PathParams&) {
+        return error_response(Error{ErrorKind::Internal, "Streaming route called as a plain one.", {}, {}});
+    }));
+    routes_.back().stream = std::move(handler);
 }
 
 Router::Match Router::match(std::string_view method, std::string_view path) const
@@ -78,6 +86,7 @@ Router::Match Router::match(std::string_view method, std::string_view path) cons
             best_literals = route.literal_count;
             best.handler = &route.handler;
             best.fast = route.fast ? &route.fast : nullptr;
+            best.stream = route.stream ? &route.stream : nullptr;
             best.params = std::move(params);
             best.limits = route.limits;
         }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "server/http/message.hpp"
+#include "server/http/stream.hpp"
 
 #include <functional>
 #include <map>
@@ -12,7 +13,6 @@
 
 namespace confrere::server::http {
 
-using PathParams = std::map<std::string, std::string, std::less<>>;
 using Handler = std::function<Response(const Request&, const PathParams&)>;
 
 // Runs on the I/O thread before the handler, for answers that need no blocking work (an
@@ -31,10 +31,14 @@ public:
     void add(std::string_view method, std::string_view pattern, Handler handler, RouteLimits limits = {});
     // Registers a route whose requests first try `fast` on the I/O thread.
     void add(std::string_view method, std::string_view pattern, FastPath fast, Handler handler);
+    // Registers a streaming GET route: a WebSocket when the request asks for the upgrade, an
+    // event stream otherwise.
+    void add_stream(std::string_view pattern, StreamHandler handler);
 
     struct Match {
         const Handler* handler = nullptr;
         const FastPath* fast = nullptr;  // null when the route has none
+        const StreamHandler* stream = nullptr;  // set for streaming routes (handler is then unused)
         PathParams params;
         RouteLimits limits;
         bool path_known = false;  // the path matched another method: 405 rather than 404
@@ -48,6 +52,7 @@ private:
         std::vector<std::string> segments;
         Handler handler;
         FastPath fast;
+        StreamHandler stream;
         RouteLimits limits;
         int literal_count = 0;
     };

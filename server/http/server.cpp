@@ -12,8 +12,11 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
 
 #include <atomic>
+#include <deque>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -24,15 +27,94 @@ namespace confrere::server::http {
 namespace net = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
+namespace websocket = boost::beast::websocket;
 using tcp = net::ip::tcp;
+using namespace boost::asio::experimental::awaitable_operators;
 constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
 
 namespace {
+
+// A stream's outgoing queue. send() and close() come from any thread; the connection's writer
+// runs on its strand, pops messages and sleeps on `wake_` when there are none.
+class QueuedChannel final : public Channel, public std::enable_shared_from_this<QueuedChannel> {
+public:
+    explicit QueuedChannel(const net::any_io_executor& strand)
+        : strand_(strand), wake_(strand)
+    {
+    }
+
+    bool send(std::string message) override
+    {
+        {
+            std::lock_guard lock(mutex_);
+            if (closed_)
+                return false;
+            if (queued_bytes_ + message.size() > kMaxQueuedBytes) {
+                closed_ = true;
+                log::warn("stream_overflow", {{"queued_bytes", queued_bytes_}});
+            } else {
+                queued_bytes_ += message.size();
+                queue_.push_back(std::move(message));
+            }
+        }
+        notify();
+        return is_open();
+    }
+
+    void close() override
+    {
+        {
+            std::lock_guard lock(mutex_);
+            closed_ = true;
+        }
+        notify();
+    }
+
+    bool is_open() const override
+    {
+        std::lock_guard lock(mutex_);
+        return !closed_;
+    }
+
+    // Strand only. Queued messages are still written after close(), then the stream ends.
+    std::optional<std::string> pop()
+    {
+        std::lock_guard lock(mutex_);
+        if (queue_.empty())
+            return std::nullopt;
+        std::string message = std::move(queue_.front());
+        queue_.pop_front();
+        queued_bytes_ -= message.size();
+        return message;
+    }
+
+    // Strand only: sleeps until a message or close() arrives (true) or `timeout` passes (false).
+    net::awaitable<bool> wait(std::chrono::steady_clock::duration timeout)
+    {
+        wake_.expires_after(timeout);
+        auto [ec] = co_await wake_.async_wait(use_tuple);
+        co_return ec == net::error::operation_aborted;
+    }
+
+private:
+    void notify()
+    {
+        net::post(strand_, [self = shared_from_this()] { self->wake_.cancel(); });
+    }
+
+    net::any_io_executor strand_;
+    net::steady_timer wake_;  // strand only
+    mutable std::mutex mutex_;
+    std::deque<std::string> queue_;
+    std::size_t queued_bytes_ = 0;
+    bool closed_ = false;
+};
 
 struct SessionState {
     beast::tcp_stream* stream = nullptr;
     beast::flat_buffer* buffer = nullptr;
     std::atomic<bool> busy{false};
+    std::shared_ptr<QueuedChannel> channel;  // a streaming connection's; under sessions_mutex
 
     // Idle: between requests, with nothing of the next request received yet. Strand only.
     bool idle() const
@@ -145,6 +227,7 @@ struct HttpServer::Impl {
                 remote = endpoint.address().to_string();
         }
         bool first = true;
+        bool streamed = false;  // the connection was handed to a stream, which closed it
         while (!stopping) {
             bhttp::request_parser<bhttp::string_body> parser;
             parser.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
@@ -231,6 +314,20 @@ struct HttpServer::Impl {
                         req.headers.emplace_back(std::move(name), std::string(field.value()));
                     }
                     req.body = std::move(message.body());
+                    if (match.stream != nullptr && req.method == "GET") {
+                        auto started_stream = std::chrono::steady_clock::now();
+                        int stream_status = co_await serve_stream(stream, parser.release(), match, req, *state);
+                        auto elapsed = std::chrono::duration<double, std::milli>(
+                            std::chrono::steady_clock::now() - started_stream);
+                        log::info("request", {{"request_id", request_id},
+                                              {"method", req.method},
+                                              {"path", req.path},
+                                              {"status", stream_status},
+                                              {"ms", elapsed.count()},
+                                              {"remote", remote}});
+                        streamed = true;
+                        break;
+                    }
                     response = co_await dispatch(match, req);
                 }
             }
@@ -253,11 +350,189 @@ struct HttpServer::Impl {
             if (failed || !keep_alive)
                 break;
         }
-        boost::system::error_code ignored;
-        stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
-        stream.close();
+        if (!streamed) {
+            boost::system::error_code ignored;
+            stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+            stream.close();
+        }
         std::lock_guard lock(sessions_mutex);
         sessions.erase(state);
+    }
+
+    // Opens a stream (the handler runs on the worker pool and may refuse with any response),
+    // serves it until either side ends it, and closes the connection. Returns the HTTP status
+    // answered (101 for a WebSocket).
+    net::awaitable<int> serve_stream(beast::tcp_stream& stream, bhttp::request<bhttp::string_body> upgrade,
+                                     const Router::Match& match, const Request& req, SessionState& state)
+    {
+        bool is_websocket = websocket::is_upgrade(upgrade);
+        auto channel = std::make_shared<QueuedChannel>(stream.get_executor());
+        const StreamHandler& handler = *match.stream;
+        const PathParams& params = match.params;
+        StreamKind kind = is_websocket ? StreamKind::WebSocket : StreamKind::EventStream;
+        StreamOpen opened = co_await net::co_spawn(
+            workers,
+            [&handler, &req, &params, kind, &channel]() -> net::awaitable<StreamOpen> {
+                try {
+                    co_return handler(req, params, kind, channel);
+                } catch (const std::exception& e) {
+                    log::error("handler_exception", {{"what", e.what()}, {"path", req.path}});
+                    co_return error_response(Error{ErrorKind::Internal, "Internal server error.", {}, {}});
+                }
+            },
+            net::use_awaitable);
+        if (auto* refusal = std::get_if<Response>(&opened)) {
+            int status = refusal->status;
+            bool failed = false;
+            co_await write_response(stream, std::move(*refusal), upgrade.version(), false, false, req.request_id,
+                                    failed);
+            boost::system::error_code ignored;
+            stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+            stream.close();
+            co_return status;
+        }
+        StreamSession session = std::get<StreamSession>(std::move(opened));
+        {
+            std::lock_guard lock(sessions_mutex);
+            state.channel = channel;
+        }
+        if (stopping)
+            channel->close();
+        int status = is_websocket ? co_await serve_websocket(std::move(stream), upgrade, session, channel)
+                                  : co_await serve_event_stream(stream, upgrade.version(), req, session, channel);
+        channel->close();
+        if (session.on_close)
+            session.on_close();
+        co_return status;
+    }
+
+    net::awaitable<int> serve_event_stream(beast::tcp_stream& stream, unsigned version, const Request& req,
+                                           const StreamSession& session, std::shared_ptr<QueuedChannel> channel)
+    {
+        bhttp::response<bhttp::empty_body> res{bhttp::status::ok, version};
+        res.set(bhttp::field::date, format_http_date(std::chrono::system_clock::now()));
+        res.set(bhttp::field::content_type, "text/event-stream; charset=utf-8");
+        res.set(bhttp::field::cache_control, "no-store");
+        res.set("X-Content-Type-Options", "nosniff");
+        res.set("X-Accel-Buffering", "no");
+        res.set("X-Request-Id", req.request_id);
+        res.keep_alive(false);
+        res.chunked(true);
+        bhttp::response_serializer<bhttp::empty_body> serializer{res};
+        stream.expires_after(options.write_timeout);
+        auto [ec, n] = co_await bhttp::async_write_header(stream, serializer, use_tuple);
+        if (!ec)
+            co_await (watch_event_stream_client(stream, channel) &&
+                      write_event_stream(stream, session, channel));
+        boost::system::error_code ignored;
+        stream.close();
+        co_return 200;
+    }
+
+    // The client of an event stream sends nothing: a completed read means it went away.
+    net::awaitable<void> watch_event_stream_client(beast::tcp_stream& stream, std::shared_ptr<QueuedChannel> channel)
+    {
+        std::array<char, 512> discard;
+        stream.expires_never();
+        while (true) {
+            auto [ec, n] = co_await stream.async_read_some(net::buffer(discard), use_tuple);
+            if (ec)
+                break;
+        }
+        channel->close();
+    }
+
+    net::awaitable<void> write_event_stream(beast::tcp_stream& stream, const StreamSession& session,
+                                            std::shared_ptr<QueuedChannel> channel)
+    {
+        bool failed = false;
+        while (!failed) {
+            while (auto message = channel->pop()) {
+                stream.expires_after(options.write_timeout);
+                auto [ec, n] = co_await net::async_write(stream, bhttp::make_chunk(net::buffer(*message)), use_tuple);
+                if (ec) {
+                    failed = true;
+                    break;
+                }
+            }
+            if (failed || !channel->is_open())
+                break;
+            if (!co_await channel->wait(options.heartbeat_interval) && !session.heartbeat.empty())
+                channel->send(session.heartbeat);
+        }
+        channel->close();
+        if (!failed) {
+            stream.expires_after(std::chrono::seconds(1));
+            co_await net::async_write(stream, bhttp::make_chunk_last(), use_tuple);
+        }
+        boost::system::error_code ignored;
+        stream.socket().shutdown(tcp::socket::shutdown_both, ignored);  // ends the client watch
+    }
+
+    net::awaitable<int> serve_websocket(beast::tcp_stream stream, const bhttp::request<bhttp::string_body>& upgrade,
+                                        const StreamSession& session, std::shared_ptr<QueuedChannel> channel)
+    {
+        websocket::stream<beast::tcp_stream> ws(std::move(stream));
+        beast::get_lowest_layer(ws).expires_never();  // the WebSocket's own timeouts and pings
+        ws.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+        ws.set_option(websocket::stream_base::decorator([protocol = session.protocol](websocket::response_type& res) {
+            res.set(bhttp::field::server, "Confrere");
+            if (!protocol.empty())
+                res.set(bhttp::field::sec_websocket_protocol, protocol);
+        }));
+        ws.read_message_max(64 * 1024);
+        auto [ec] = co_await ws.async_accept(upgrade, use_tuple);
+        if (ec)
+            co_return 400;
+        co_await (read_websocket(ws, session, channel) && write_websocket(ws, channel));
+        co_return 101;
+    }
+
+    net::awaitable<void> read_websocket(websocket::stream<beast::tcp_stream>& ws, const StreamSession& session,
+                                        std::shared_ptr<QueuedChannel> channel)
+    {
+        beast::flat_buffer buffer;
+        while (true) {
+            auto [ec, n] = co_await ws.async_read(buffer, use_tuple);
+            if (ec)
+                break;
+            if (ws.got_text() && session.on_message)
+                session.on_message(beast::buffers_to_string(buffer.data()));
+            buffer.consume(buffer.size());
+        }
+        channel->close();
+    }
+
+    net::awaitable<void> write_websocket(websocket::stream<beast::tcp_stream>& ws, std::shared_ptr<QueuedChannel> channel)
+    {
+        ws.text(true);
+        bool failed = false;
+        while (!failed) {
+            while (auto message = channel->pop()) {
+                auto [ec, n] = co_await ws.async_write(net::buffer(*message), use_tuple);
+                if (ec) {
+                    failed = true;
+                    break;
+                }
+            }
+            if (failed || !channel->is_open())
+                break;
+            co_await channel->wait(std::chrono::hours(1));
+        }
+        channel->close();
+        if (ws.is_open()) {
+            // The client answers our close frame at once, or it is not listening: do not let
+            // it hold a shutdown for the 30 s of a handshake.
+            websocket::stream_base::timeout timeouts;
+            ws.get_option(timeouts);
+            timeouts.handshake_timeout = std::chrono::seconds(2);
+            ws.set_option(timeouts);
+            auto [ec] = co_await ws.async_close(websocket::close_code::normal, use_tuple);
+            if (ec) {
+                boost::system::error_code ignored;
+                beast::get_lowest_layer(ws).socket().shutdown(tcp::socket::shutdown_both, ignored);
+            }
+        }
     }
 
     // Runs the handler on the worker pool: SQLite, Argon2 and RSA block, and must never hold
@@ -305,6 +580,8 @@ struct HttpServer::Impl {
     {
         std::lock_guard lock(sessions_mutex);
         for (const auto& s : sessions) {
+            if (s->channel)
+                s->channel->close();  // streams end at shutdown: clients reconnect elsewhere
             if (s->busy)
                 continue;  // it closes itself after writing its response
             std::weak_ptr<SessionState> weak = s;

@@ -22,6 +22,7 @@ struct ServerOptions {
     std::chrono::seconds idle_timeout{60};   // between requests on a kept-alive connection
     std::chrono::seconds write_timeout{30};
     std::chrono::seconds shutdown_grace{10}; // in-flight requests get this long to finish
+    std::chrono::seconds heartbeat_interval{15}; // event streams: silence before a heartbeat
 };
 
 class HttpServer {

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """A real Mastodon client against a real Confrère: Mastodon.py (Debian python3-mastodon)
 registers an app, logs in with the password grant, reads its account, posts a status and
-reads it back from the home timeline.
+reads it back from the home timeline and from the user stream (server-sent events).
 
 Starts its own instance as tests/support/instance.cpp does: a configuration file in a
 temporary directory, `confrere migrate`, `confrere admin create-account`, then
@@ -10,6 +10,7 @@ temporary directory, `confrere migrate`, `confrere admin create-account`, then
 Run it with /usr/bin/python3 (the Debian interpreter that has the mastodon module).
 """
 import os
+import queue
 import shutil
 import subprocess
 import sys
@@ -17,7 +18,7 @@ import tempfile
 import time
 import urllib.request
 
-from mastodon import Mastodon
+from mastodon import Mastodon, StreamListener
 
 PASSWORD = "client-test-password-1"
 
@@ -46,6 +47,8 @@ def start_instance(binary, directory):
             "worker_threads = 2",
             "public_cache_seconds = 0",
             "shutdown_grace_seconds = 2",
+            # Mastodon.py's stream close() returns when the next bytes arrive.
+            "stream_heartbeat_seconds = 1",
             "",
             "[limits]",
             "sign_in_attempts = 0",
@@ -110,6 +113,33 @@ def scenario(base):
 
     home = api.timeline_home()
     check(any(s["id"] == posted["id"] for s in home), f"the new status is not in the home timeline: {home!r}")
+
+    # The user stream, as Mastodon.py reads it: HTTP server-sent events from
+    # instance()["urls"]["streaming_api"], not a WebSocket.
+    class Collect(StreamListener):
+        def __init__(self):
+            super().__init__()
+            self.updates = queue.Queue()
+
+        def on_update(self, status):
+            self.updates.put(status)
+
+    listener = Collect()
+    stream = api.stream_user(listener, run_async=True, reconnect_async=False)
+    try:
+        deadline = time.monotonic() + 10
+        while not stream.is_receiving() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        check(stream.is_receiving(), "stream_user never started receiving")
+        streamed = api.status_post("En direct depuis Mastodon.py", visibility="private")
+        try:
+            update = listener.updates.get(timeout=10)
+        except queue.Empty:
+            raise SystemExit("FAILED: no update event on the user stream")
+        check(update["id"] == streamed["id"], f"stream_user delivered {update!r}")
+        check("En direct" in update["content"], f"streamed content: {update['content']!r}")
+    finally:
+        stream.close()
 
     # A revoked token is refused from then on.
     api.revoke_access_token()
