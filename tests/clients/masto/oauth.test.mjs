@@ -141,7 +141,18 @@ describe("OAuth and accounts through masto.js", () => {
             editForm: (form) => (form.authenticity_token = "forged-token"),
         });
         assert.equal(forged.location, null, "no redirect with a code");
-        assert.ok(forged.answer.status >= 400, `forged token answered ${forged.answer.status}`);
+        assert.equal(forged.answer.status, 403);
+        assert.match(await forged.answer.text(), /This form has expired or was already used/);
+
+        // The token is bound to the request it was issued for: no widening the scopes.
+        const app2 = await registerApp(instance);
+        const widened = await authorizeInBrowser(instance, app2, {
+            username: "alice",
+            scope: "read",
+            editForm: (form) => (form.scope = "read write follow"),
+        });
+        assert.equal(widened.answer.status, 403);
+        assert.equal(widened.location, null);
 
         // A token is valid once: the same form posted twice gives one code.
         const first = await authorizeInBrowser(instance, app, { username: "alice" });
@@ -152,7 +163,7 @@ describe("OAuth and accounts through masto.js", () => {
             body: new URLSearchParams(first.form).toString(),
             redirect: "manual",
         });
-        assert.notEqual(replay.status, 302, "a replayed form gave a second code");
+        assert.equal(replay.status, 403, "a replayed form is refused");
 
         const wrong = await authorizeInBrowser(instance, app, { username: "alice", password: "wrong-password-1" });
         assert.equal(wrong.answer.status, 401);
@@ -197,6 +208,12 @@ describe("OAuth and accounts through masto.js", () => {
         await rejectsWith(masto.v1.accounts.verifyCredentials(), 403, "Your login is currently pending approval");
         await rejectsWith(masto.v1.timelines.home.list(), 403, "Your login is currently pending approval");
         await rejectsWith(masto.v1.statuses.create({ status: "not yet" }), 403, "Your login is currently pending approval");
+
+        // Nor through the authorization page: the form comes back with 403 and the message.
+        const page = await authorizeInBrowser(instance, app, { username: "pending" });
+        assert.equal(page.answer.status, 403);
+        assert.equal(page.location, null);
+        assert.match(await page.answer.text(), /Your login is currently pending approval/);
 
         const approved = await instance.admin(["approve", "pending"]);
         assert.equal(approved.code, 0, approved.stderr);
