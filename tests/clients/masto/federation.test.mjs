@@ -4,9 +4,9 @@
 // reaches his home timeline once delivered; her instance post never leaves her instance.
 import assert from "node:assert/strict";
 import fs from "node:fs";
-import { after, before, describe, test } from "node:test";
+import { after, afterEach, before, describe, test } from "node:test";
 
-import { CONFRERE_BINARY, homeWith, member, rejectsWith, startConfrere, waitFor } from "./lib/clients.mjs";
+import { CONFRERE_BINARY, homeWith, logTailsOnFailure, member, rejectsWith, startConfrere, waitFor } from "./lib/clients.mjs";
 
 const DELIVERY_DEADLINE_MS = 20_000;
 
@@ -32,6 +32,8 @@ describe("two instances through masto.js", () => {
         await nursing?.stop();
         await pharmacy?.stop();
     });
+
+    afterEach(logTailsOnFailure(() => ({ pharmacy, nursing })));
 
     test("remote lookup, follow, and a followers-only post delivered to the home timeline", async () => {
         const handle = `alice@${pharmacy.host}`;

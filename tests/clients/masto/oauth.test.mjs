@@ -3,13 +3,15 @@
 // and the errors an app must be able to tell apart (401, 403, OAuth's 400s).
 import assert from "node:assert/strict";
 import fs from "node:fs";
-import { after, before, describe, test } from "node:test";
+import { after, afterEach, before, describe, test } from "node:test";
 
 import {
     authorizeInBrowser,
     CONFRERE_BINARY,
     DEFAULT_PASSWORD,
     exchangeCode,
+    knownGap,
+    logTailsOnFailure,
     member,
     oauthClient,
     passwordToken,
@@ -37,6 +39,8 @@ describe("OAuth and accounts through masto.js", () => {
     after(async () => {
         await instance?.stop();
     });
+
+    afterEach(logTailsOnFailure(() => ({ instance })));
 
     test("an app registers as JSON and gets its credentials back", async () => {
         const app = await registerApp(instance);
@@ -73,8 +77,8 @@ describe("OAuth and accounts through masto.js", () => {
 
     // Mastodon 4.3 takes redirect_uris as an array too, and masto.js 7 types it
     // `string | string[]`; Confrère reads only a string and answers 422 "Redirect URI can't be
-    // blank". Remove `todo` once POST /api/v1/apps reads JSON arrays.
-    test("an app registers with redirect_uris as a JSON array", { todo: "POST /api/v1/apps ignores a JSON array redirect_uris" }, async () => {
+    // blank". Make it a test() once POST /api/v1/apps reads JSON arrays.
+    knownGap("an app registers with redirect_uris as a JSON array", "POST /api/v1/apps ignores a JSON array redirect_uris", async () => {
         const many = await registerApp(instance, { redirectUris: ["http://127.0.0.1/a", "urn:ietf:wg:oauth:2.0:oob"] });
         assert.deepEqual(many.redirectUris, ["http://127.0.0.1/a", "urn:ietf:wg:oauth:2.0:oob"]);
     });

@@ -3,6 +3,7 @@
 // the CLI, `confrere serve` on 127.0.0.1, stopped at the end).
 import assert from "node:assert/strict";
 import crypto from "node:crypto";
+import { test } from "node:test";
 
 import { createOAuthAPIClient, createRestAPIClient, MastoHttpError } from "masto";
 
@@ -12,6 +13,26 @@ export { CONFRERE_BINARY, createAccount, DEFAULT_PASSWORD, startConfrere } from 
 export { waitFor } from "../../../interop/lib/util.mjs";
 
 export const SCOPES = "read write follow";
+
+const knownGaps = new Set();
+
+// A test of what Mastodon clients expect and Confrère does not do yet: node:test's `todo`,
+// reported and not failed. `gap` says what is missing; drop to test() once the server does it.
+export function knownGap(name, gap, body) {
+    knownGaps.add(name);
+    return test(name, { todo: gap }, body);
+}
+
+// An afterEach hook: after a failed test (known gaps aside), the tail of each instance's
+// serve.log on stderr. `instances` returns {label: instance}.
+export function logTailsOnFailure(instances) {
+    return (t) => {
+        if (t.passed !== false || knownGaps.has(t.name)) return;
+        for (const [label, instance] of Object.entries(instances())) {
+            if (instance) process.stderr.write(`--- ${t.name}: serve.log tail of ${label}:\n${instance.logTail()}\n`);
+        }
+    };
+}
 export const REDIRECT_URI = "http://127.0.0.1/masto-test/callback";
 
 // POST /api/v1/apps (masto.js sends it as JSON). Resolves to masto's Client entity
