@@ -31,7 +31,8 @@ case "${1-}" in
 esac
 [[ $# -le 1 ]] || usage
 
-# Node.js and npm run the Fedify interoperability tests (tests/interop). A Node.js already on
+# Node.js and npm run the Fedify interoperability tests (tests/interop) and the masto.js client
+# scenarios (tests/clients/masto). A Node.js already on
 # the machine is kept (Fedify 1.5 needs Node >= 20; Debian 12's nodejs is 18): Debian's
 # packages are added only when the command is missing.
 if [[ ${1-} == --test ]]; then
@@ -45,7 +46,7 @@ check_node() {
     local major
     major=$(node -p 'process.versions.node.split(".")[0]')
     if ((major < 20)); then
-        echo "install-deps: warning: Node $(node --version) is too old for tests/interop (Fedify 1.5 needs >= 20)" >&2
+        echo "install-deps: warning: Node $(node --version) is too old for tests/interop and tests/clients/masto (>= 20)" >&2
     fi
 }
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole test suite, as CI does: dependencies (with the test tools), an optimised (RelWithDebInfo) build
-# and its ctest, the interoperability tests against Fedify on that build (tests/interop), then an
-# ASan + UBSan build and its ctest. Prints the time of each stage and a summary; exits non-zero
+# and its ctest, the interoperability tests against Fedify on that build (tests/interop), the
+# masto.js client scenarios on that build (tests/clients/masto), then an ASan + UBSan build and
+# its ctest. Prints the time of each stage and a summary; exits non-zero
 # if any stage failed. The benchmarks are not part of it (bench/).
 #
 # Usage: deploy/test.sh
@@ -53,6 +54,11 @@ run_interop() {
     CONFRERE_BINARY="$root/build/server/confrere" tests/interop/run.sh
 }
 
+# masto.js (Node.js) against build/server/confrere; npm ci when the lock file changed.
+run_clients_masto() {
+    CONFRERE_BINARY="$root/build/server/confrere" tests/clients/masto/run.sh
+}
+
 run_asan_ctest() {
     ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
         run_ctest build-asan
@@ -63,9 +69,11 @@ if stage "dependencies" deploy/install-deps.sh --test; then
     if stage "build (RelWithDebInfo)" deploy/build.sh RelWithDebInfo; then
         stage "tests (RelWithDebInfo)" run_ctest build
         stage "interop (Fedify)" run_interop
+        stage "clients (masto.js)" run_clients_masto
     else
         skip "tests (RelWithDebInfo)" "build failed"
         skip "interop (Fedify)" "build failed"
+        skip "clients (masto.js)" "build failed"
     fi
     if [[ "${CONFRERE_SKIP_ASAN:-}" == 1 ]]; then
         skip "build (asan)" "CONFRERE_SKIP_ASAN=1"

@@ -142,7 +142,8 @@ async function check(promise, what) {
     return result;
 }
 
-async function createAccount(instance, member) {
+// confrere admin create-account (also usable once the instance runs); `member` as in startConfrere.
+export async function createAccount(instance, member) {
     const args = [
         "create-account",
         "--username", member.username,
