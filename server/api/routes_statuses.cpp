@@ -117,12 +117,26 @@ void write_relationship(JsonWriter& w, Id id, const std::optional<model::Follow>
     w.EndObject();
 }
 
-Response relationship(const Context& ctx, Id id, const std::optional<model::Follow>& follow)
+// The Relationship of `me` with account or actor `id` (`ref`), read after a change.
+Response relationship(Context& ctx, const model::Account& me, Id id, ActorRef ref)
 {
-    (void)ctx;
+    std::optional<model::Follow> follow, followed_by;
+    auto done = ctx.store.read([&](storage::Repositories& repos) -> Status {
+        auto out = repos.follows().find(model::local_actor(me.id), ref);
+        if (!out)
+            return forward(out);
+        auto in = repos.follows().find(ref, model::local_actor(me.id));
+        if (!in)
+            return forward(in);
+        follow = std::move(*out);
+        followed_by = std::move(*in);
+        return ok();
+    });
+    if (!done)
+        return http::error_response(done.error());
     rapidjson::StringBuffer buf;
     JsonWriter w(buf);
-    write_relationship(w, id, follow, std::nullopt);
+    write_relationship(w, id, follow, followed_by);
     return http::json_response(200, buf.GetString());
 }
 
@@ -313,7 +327,7 @@ void register_status_routes(http::Router& router, Context& ctx)
                 auto follow = ctx.social->social.follow(me, *ref);
                 if (!follow)
                     return http::error_response(follow.error());
-                return relationship(ctx, id, *follow);
+                return relationship(ctx, me, id, *ref);
             },
             "write:follows");
     });
@@ -326,7 +340,7 @@ void register_status_routes(http::Router& router, Context& ctx)
                     return http::error_response(ref.error());
                 if (auto done = ctx.social->social.unfollow(me, *ref); !done)
                     return http::error_response(done.error());
-                return relationship(ctx, id, std::nullopt);
+                return relationship(ctx, me, id, *ref);
             },
             "write:follows");
     });
@@ -343,7 +357,7 @@ void register_status_routes(http::Router& router, Context& ctx)
                                              : ctx.social->social.reject_follower(me, *ref);
                         if (!done)
                             return http::error_response(done.error());
-                        return relationship(ctx, id, std::nullopt);
+                        return relationship(ctx, me, id, *ref);
                     },
                     "write:follows");
             });

@@ -1,6 +1,7 @@
 #include "server/api/status_json.hpp"
 
 #include "core/services/access_policy.hpp"
+#include "core/services/social_service.hpp"
 #include "server/api/routes.hpp"
 
 #include <algorithm>
@@ -130,7 +131,17 @@ Status write_status(JsonWriter& w, storage::Repositories& repos, const Context& 
     else
         w.Null();
     w.Key("in_reply_to_account_id");
-    w.Null();
+    std::optional<model::Status> parent;
+    if (s.in_reply_to_id) {
+        auto found = repos.statuses().find_by_id(*s.in_reply_to_id);
+        if (!found)
+            return forward(found);
+        parent = std::move(*found);
+    }
+    if (parent)
+        w.String(std::to_string(parent->author.id).c_str());
+    else
+        w.Null();
     w.Key("reblog");
     w.Null();
     w.Key("language");
@@ -193,8 +204,20 @@ Status write_status(JsonWriter& w, storage::Repositories& repos, const Context& 
         w.Key(kind == model::InteractionKind::Like ? "favourited" : "reblogged");
         w.Bool(mine->has_value());
     }
+    // The replies this viewer may read (of the first hundred): a count must not reveal replies
+    // addressed to others.
+    auto replies = repos.statuses().replies(s.id, 100);
+    if (!replies)
+        return forward(replies);
+    int readable_replies = 0;
+    for (const model::Status& reply : *replies) {
+        auto readable = services::can_read(repos, viewer, reply);
+        if (!readable)
+            return forward(readable);
+        readable_replies += *readable ? 1 : 0;
+    }
     w.Key("replies_count");
-    w.Int(0);
+    w.Int(readable_replies);
     w.EndObject();
     return ok();
 }
