@@ -31,64 +31,12 @@ for binary in "$confrere" "$ceiling"; do
 done
 command -v wrk >/dev/null || { echo "http_bench: wrk is missing (deploy/install-deps.sh --test)" >&2; exit 1; }
 
-# Whole seconds of a wrk duration such as 10s, 1m.
-seconds_of() {
-    local value=${1%s}
-    [[ $1 == *m ]] && value=$((${1%m} * 60))
-    echo "$value"
-}
-# Every server stops by itself after this long, even if this script is killed with SIGKILL.
-server_lifetime=$((3 * ($(seconds_of "$duration") + $(seconds_of "$warmup")) + 60))
-
 source "$root/bench/lib.sh"
 bench_start http-bench
 
-# Prints the HTTP status of GET PATH on 127.0.0.1:PORT (000 if no answer), without curl.
-http_status() {
-    local port=$1 path=$2 accept=${3:-*/*} line=""
-    if exec 3<>"/dev/tcp/127.0.0.1/$port"; then
-        printf 'GET %s HTTP/1.1\r\nHost: 127.0.0.1:%s\r\nAccept: %s\r\nConnection: close\r\n\r\n' \
-            "$path" "$port" "$accept" >&3
-        IFS= read -r -t 5 line <&3 || true
-        exec 3<&-
-    fi 2>/dev/null
-    line=${line#HTTP/1.? }
-    echo "${line:0:3}" | grep -E '^[0-9]{3}$' || echo 000
-}
+# Every server stops by itself after this long, even if this script is killed with SIGKILL.
+server_lifetime=$((3 * ($(seconds_of "$duration") + $(seconds_of "$warmup")) + 60))
 
-
-# Runs wrk (a warm-up, then the measured run); prints "requests/s p50_ms p99_ms errors bytes".
-measure() {
-    local name=$1 url=$2 accept=$3 output=$work/wrk-$1.txt
-    wrk -t"$wrk_threads" -c"$connections" -d"$warmup" -H "Accept: $accept" "$url" >/dev/null
-    wrk -t"$wrk_threads" -c"$connections" -d"$duration" --latency -H "Accept: $accept" "$url" \
-        >"$output"
-    [[ -z ${BENCH_KEEP_RAW:-} ]] || { mkdir -p "$BENCH_KEEP_RAW"; cp "$output" "$BENCH_KEEP_RAW/"; }
-    awk '
-        function ms(v) {
-            if (v ~ /us$/) return substr(v, 1, length(v) - 2) / 1000
-            if (v ~ /ms$/) return substr(v, 1, length(v) - 2) + 0
-            if (v ~ /m$/)  return substr(v, 1, length(v) - 1) * 60000
-            if (v ~ /s$/)  return substr(v, 1, length(v) - 1) * 1000
-            return v + 0
-        }
-        # wrk prints sizes with binary prefixes: 288.36MB = 288.36 * 2^20 bytes.
-        function bytes(v) {
-            if (v ~ /TB$/) return substr(v, 1, length(v) - 2) * 2^40
-            if (v ~ /GB$/) return substr(v, 1, length(v) - 2) * 2^30
-            if (v ~ /MB$/) return substr(v, 1, length(v) - 2) * 2^20
-            if (v ~ /KB$/) return substr(v, 1, length(v) - 2) * 2^10
-            return substr(v, 1, length(v) - 1) + 0
-        }
-        /^ +50%/ { p50 = ms($2) }
-        /^ +99%/ { p99 = ms($2) }
-        /^Requests\/sec:/ { rps = $2 }
-        / requests in .* read$/ { requests = $1; read = bytes($5) }
-        /Non-2xx or 3xx responses:/ { errors += $NF }
-        /Socket errors:/ { gsub(/,/, ""); errors += $4 + $6 + $8 + $10 }
-        END { printf "%.0f %.3f %.3f %d %.0f\n", rps, p50, p99, errors, requests ? read / requests : 0 }
-    ' "$output"
-}
 
 # --- Confrère -------------------------------------------------------------------------------
 cat >"$work/confrere.toml" <<EOF
@@ -142,8 +90,8 @@ expect_200 "$actor_path" application/activity+json
 
 echo "http_bench: confrere on $authority: $connections connections, $wrk_threads wrk thread(s)," \
     "$io_threads io + $worker_threads worker threads, $warmup warm-up + $duration each"
-webfinger=$(measure webfinger "http://$authority$webfinger_path" application/jrd+json)
-actor=$(measure actor "http://$authority$actor_path" application/activity+json)
+webfinger=$(measure webfinger "http://$authority$webfinger_path" -H "Accept: application/jrd+json")
+actor=$(measure actor "http://$authority$actor_path" -H "Accept: application/activity+json")
 
 kill -TERM "$confrere_pid"
 confrere_status=0
@@ -158,7 +106,7 @@ ceiling_pid=$!
 pids+=("$ceiling_pid")
 ceiling_port=$(wait_for_port_file "$work/ceiling.port" "$ceiling_pid") || { cat "$work/ceiling.log" >&2; exit 1; }
 echo "http_bench: ceiling_server on 127.0.0.1:$ceiling_port, $io_threads io threads"
-ceiling=$(measure ceiling "http://127.0.0.1:$ceiling_port$actor_path" application/activity+json)
+ceiling=$(measure ceiling "http://127.0.0.1:$ceiling_port$actor_path" -H "Accept: application/activity+json")
 
 # --- Report -----------------------------------------------------------------------------------
 read -r ceiling_rps _ <<<"$ceiling"

@@ -6,6 +6,7 @@
 #   bench_start http-bench       # sets $work (a fresh temp dir) and $pids (servers to stop)
 #   server & pids+=("$!")
 #   port=$(wait_for_port_file "$work/x.port" "$!")
+#   seconds_of 10s; http_status PORT PATH [ACCEPT]; measure NAME URL [wrk arguments…]
 
 # Creates $work and the traps that stop every pid in $pids and remove $work on any exit.
 bench_start() {
@@ -41,4 +42,59 @@ wait_for_port_file() {
     done
     echo "$bench_name: no port in $file after 30 s" >&2
     return 1
+}
+
+# Whole seconds of a wrk duration such as 10s, 1m.
+seconds_of() {
+    local value=${1%s}
+    [[ $1 == *m ]] && value=$((${1%m} * 60))
+    echo "$value"
+}
+# Prints the HTTP status of GET PATH on 127.0.0.1:PORT (000 if no answer), without curl.
+# HEADER, if given, is one more header line ("Authorization: Bearer …").
+http_status() {
+    local port=$1 path=$2 accept=${3:-*/*} header=${4:-X-Bench: 1} line=""
+    if exec 3<>"/dev/tcp/127.0.0.1/$port"; then
+        printf 'GET %s HTTP/1.1\r\nHost: 127.0.0.1:%s\r\nAccept: %s\r\n%s\r\nConnection: close\r\n\r\n' \
+            "$path" "$port" "$accept" "$header" >&3
+        IFS= read -r -t 5 line <&3 || true
+        exec 3<&-
+    fi 2>/dev/null
+    line=${line#HTTP/1.? }
+    echo "${line:0:3}" | grep -E '^[0-9]{3}$' || echo 000
+}
+
+# Runs wrk (a warm-up, then the measured run) with $wrk_threads, $connections, $warmup and
+# $duration; prints "requests/s p50_ms p99_ms errors bytes".
+#   measure NAME URL [wrk arguments…]      e.g. -H "Accept: application/jrd+json", -s script.lua
+measure() {
+    local name=$1 url=$2 output=$work/wrk-$1.txt
+    shift 2
+    wrk -t"$wrk_threads" -c"$connections" -d"$warmup" "$@" "$url" >/dev/null
+    wrk -t"$wrk_threads" -c"$connections" -d"$duration" --latency "$@" "$url" >"$output"
+    [[ -z ${BENCH_KEEP_RAW:-} ]] || { mkdir -p "$BENCH_KEEP_RAW"; cp "$output" "$BENCH_KEEP_RAW/"; }
+    awk '
+        function ms(v) {
+            if (v ~ /us$/) return substr(v, 1, length(v) - 2) / 1000
+            if (v ~ /ms$/) return substr(v, 1, length(v) - 2) + 0
+            if (v ~ /m$/)  return substr(v, 1, length(v) - 1) * 60000
+            if (v ~ /s$/)  return substr(v, 1, length(v) - 1) * 1000
+            return v + 0
+        }
+        # wrk prints sizes with binary prefixes: 288.36MB = 288.36 * 2^20 bytes.
+        function bytes(v) {
+            if (v ~ /TB$/) return substr(v, 1, length(v) - 2) * 2^40
+            if (v ~ /GB$/) return substr(v, 1, length(v) - 2) * 2^30
+            if (v ~ /MB$/) return substr(v, 1, length(v) - 2) * 2^20
+            if (v ~ /KB$/) return substr(v, 1, length(v) - 2) * 2^10
+            return substr(v, 1, length(v) - 1) + 0
+        }
+        /^ +50%/ { p50 = ms($2) }
+        /^ +99%/ { p99 = ms($2) }
+        /^Requests\/sec:/ { rps = $2 }
+        / requests in .* read$/ { requests = $1; read = bytes($5) }
+        /Non-2xx or 3xx responses:/ { errors += $NF }
+        /Socket errors:/ { gsub(/,/, ""); errors += $4 + $6 + $8 + $10 }
+        END { printf "%.0f %.3f %.3f %d %.0f\n", rps, p50, p99, errors, requests ? read / requests : 0 }
+    ' "$output"
 }
