@@ -67,8 +67,10 @@ http_status() {
 # Runs wrk (a warm-up, then the measured run) with $wrk_threads, $connections, $warmup and
 # $duration; prints "requests/s p50_ms p99_ms errors bytes".
 #   measure NAME URL [wrk arguments…]      e.g. -H "Accept: application/jrd+json", -s script.lua
+# shellcheck disable=SC2154  # wrk_threads, connections, warmup, duration: set by the caller
 measure() {
-    local name=$1 url=$2 output=$work/wrk-$1.txt
+    local name=$1 url=$2
+    local output=$work/wrk-$name.txt
     shift 2
     wrk -t"$wrk_threads" -c"$connections" -d"$warmup" "$@" "$url" >/dev/null
     wrk -t"$wrk_threads" -c"$connections" -d"$duration" --latency "$@" "$url" >"$output"
