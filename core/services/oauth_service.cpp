@@ -211,20 +211,31 @@ std::string OAuthService::issue_form_token(const AuthorizationRequest& request)
     return token;
 }
 
+Status OAuthService::consume_form_token(const AuthorizationRequest& request, std::string_view form_token)
+{
+    std::lock_guard lock(forms_mutex_);
+    auto it = forms_.find(crypto::sha256_hex(form_token));
+    bool valid = it != forms_.end() && it->second.expires_at > clock_.now()
+        && it->second.request_digest == request_digest(request);
+    if (it != forms_.end())
+        forms_.erase(it);
+    if (!valid)
+        return fail(ErrorKind::Forbidden, "This form has expired or was already used: please start again.");
+    return ok();
+}
+
+Result<CheckedAuthorization> OAuthService::deny(const AuthorizationRequest& request, std::string_view form_token)
+{
+    if (auto consumed = consume_form_token(request, form_token); !consumed)
+        return forward(consumed);
+    return check_authorization(request);
+}
+
 Result<IssuedCode> OAuthService::authorize(const AuthorizationRequest& request, std::string_view form_token,
     std::string_view login, std::string_view password)
 {
-    {
-        std::lock_guard lock(forms_mutex_);
-        auto it = forms_.find(crypto::sha256_hex(form_token));
-        bool valid = it != forms_.end() && it->second.expires_at > clock_.now()
-            && it->second.request_digest == request_digest(request);
-        if (it != forms_.end())
-            forms_.erase(it);
-        if (!valid)
-            return fail(
-                ErrorKind::Forbidden, "This form has expired or was already used: please start again.");
-    }
+    if (auto consumed = consume_form_token(request, form_token); !consumed)
+        return forward(consumed);
     auto checked = check_authorization(request);
     if (!checked)
         return forward(checked);

@@ -141,6 +141,10 @@ public:
     Result<IssuedCode> authorize(const AuthorizationRequest& request, std::string_view form_token,
         std::string_view login, std::string_view password);
 
+    // The member refused on the sign-in form: consumes `form_token` as authorize() does, and
+    // returns the checked request, whose redirect URI receives error=access_denied.
+    Result<CheckedAuthorization> deny(const AuthorizationRequest& request, std::string_view form_token);
+
     // The token endpoint: grant types authorization_code, password, client_credentials and
     // refresh_token. Errors carry their OAuth code in Error::field: invalid_client (401),
     // invalid_grant, invalid_request, invalid_scope, unsupported_grant_type (400).
@@ -156,6 +160,7 @@ public:
     Result<TokenHolder> authenticate(std::string_view bearer);
 
 private:
+    Status consume_form_token(const AuthorizationRequest& request, std::string_view form_token);
     struct FormToken {
         std::string request_digest;
         TimePoint expires_at {};

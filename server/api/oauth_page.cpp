@@ -15,6 +15,9 @@ struct Words {
     const char* login;
     const char* password;
     const char* submit;
+    const char* deny;
+    const char* denied_title;
+    const char* denied_hint;
     const char* error_title;
     const char* code_title;
     const char* code_hint;
@@ -22,11 +25,13 @@ struct Words {
 
 const Words kFrench { "fr", "Autoriser une application",
     "demande l’accès à votre compte Confrère :", "Identifiant ou adresse e-mail", "Mot de passe",
-    "Se connecter et autoriser", "Autorisation impossible", "Code d’autorisation",
+    "Se connecter et autoriser", "Refuser", "Accès refusé",
+    "Vous avez refusé l’accès : l’application ne peut pas utiliser votre compte.", "Autorisation impossible", "Code d’autorisation",
     "Copiez ce code dans l’application. Il est valable dix minutes." };
 const Words kEnglish { "en", "Authorize an application",
     "asks for access to your Confrère account:", "Username or e-mail address", "Password",
-    "Sign in and authorize", "Authorization failed", "Authorization code",
+    "Sign in and authorize", "Deny", "Access denied",
+    "You denied access: the application cannot use your account.", "Authorization failed", "Authorization code",
     "Copy this code into the application. It is valid for ten minutes." };
 
 const Words& words(PageLanguage language)
@@ -142,7 +147,11 @@ http::Response authorize_form_page(PageLanguage language, const services::Author
     body += "<label for=\"password\">" + std::string(w.password)
         + "</label><input type=\"password\" id=\"password\" name=\"password\" "
           "autocomplete=\"current-password\" required>\n";
-    body += "<button type=\"submit\">" + std::string(w.submit) + "</button>\n</form>\n";
+    body += "<button type=\"submit\" name=\"decision\" value=\"authorize\">" + std::string(w.submit)
+        + "</button>\n";
+    // Refusing needs no password: the browser skips the required fields (formnovalidate).
+    body += "<button type=\"submit\" name=\"decision\" value=\"deny\" formnovalidate>" + std::string(w.deny)
+        + "</button>\n</form>\n";
     return html(status, language, w.title, body);
 }
 
@@ -152,6 +161,13 @@ http::Response out_of_band_page(PageLanguage language, std::string_view app_name
     std::string body = "<p><strong>" + escape_html(app_name) + "</strong></p>\n<p>" + w.code_hint
         + "</p>\n<p><code id=\"code\">" + escape_html(code) + "</code></p>\n";
     return html(200, language, w.code_title, body);
+}
+
+http::Response denied_page(PageLanguage language, std::string_view app_name)
+{
+    const Words& w = words(language);
+    return html(200, language, w.denied_title,
+        "<p><strong>" + escape_html(app_name) + "</strong></p>\n<p>" + w.denied_hint + "</p>\n");
 }
 
 http::Response authorize_error_page(PageLanguage language, int status, std::string_view message)

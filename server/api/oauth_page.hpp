@@ -24,6 +24,8 @@ http::Response authorize_form_page(PageLanguage language, const services::Author
 // The code to copy into the application (redirect URI urn:ietf:wg:oauth:2.0:oob).
 http::Response out_of_band_page(PageLanguage language, std::string_view app_name, std::string_view code);
 
+// The member denied access and the redirect URI is out of band: nothing to send back.
+http::Response denied_page(PageLanguage language, std::string_view app_name);
 // An error shown instead of any redirect (unknown client, unregistered redirect URI…).
 http::Response authorize_error_page(PageLanguage language, int status, std::string_view message);
 

@@ -1,5 +1,7 @@
 // OAuth 2 as Mastodon serves it: client registration (POST /api/v1/apps), the authorization
 // page, the token and revocation endpoints. Rules live in services::OAuthService.
+#include "core/base/text.hpp"
+#include "federation/http_signature.hpp"
 #include "server/api/account_json.hpp"
 #include "server/api/oauth_page.hpp"
 #include "server/api/routes.hpp"
@@ -15,23 +17,6 @@ using http::Request;
 using http::Response;
 
 namespace {
-
-// RFC 3986 unreserved characters pass; everything else is %XX.
-std::string percent_encode(std::string_view s)
-{
-    static constexpr char kHex[] = "0123456789ABCDEF";
-    std::string out;
-    for (unsigned char c : s) {
-        if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-            out += static_cast<char>(c);
-        } else {
-            out += '%';
-            out += kHex[c >> 4];
-            out += kHex[c & 15];
-        }
-    }
-    return out;
-}
 
 // RFC 6749 §5.2: {"error": code, "error_description": message}, as JSON, 400/401/403.
 Response oauth_error_response(const Error& e)
@@ -154,14 +139,13 @@ Response handle_authorize_page(Context& ctx, const Request& req)
         language, request, *checked, ctx.oauth->issue_form_token(request), params->get_or("lang"), {});
 }
 
-// Where the browser goes with the code: the registered redirect URI + code (+ state).
-Response redirect_with_code(const services::IssuedCode& issued, std::string_view state)
+// Where the browser goes back to: the registered redirect URI + `query` (+ state).
+Response redirect_back(std::string location, std::string_view query, std::string_view state)
 {
-    std::string location = issued.authorization.redirect_uri;
     location += location.find('?') == std::string::npos ? '?' : '&';
-    location += "code=" + percent_encode(issued.code);
+    location += query;
     if (!state.empty())
-        location += "&state=" + percent_encode(state);
+        location += "&state=" + http::percent_encode(state);
     Response r;
     r.status = 302;
     r.content_type.clear();
@@ -179,6 +163,18 @@ Response handle_authorize_submit(Context& ctx, const Request& req)
             ctx, req, { "sign_in", ctx.config.sign_in_attempts, ctx.config.sign_in_window }))
         return authorize_error_page(language, 429, "Too many requests; please retry later.");
     auto request = authorization_request(*params);
+    if (params->get_or("decision") == "deny") {
+        // RFC 6749 §4.1.2.1: access_denied, to the registered redirect URI only.
+        auto denied = ctx.oauth->deny(request, params->get_or("authenticity_token"));
+        if (!denied)
+            return authorize_error(language, denied.error());
+        if (denied->out_of_band)
+            return denied_page(language, denied->app.name);
+        return redirect_back(denied->redirect_uri,
+            "error=access_denied&error_description="
+                + http::percent_encode("The resource owner or authorization server denied the request."),
+            request.state);
+    }
     auto issued = ctx.oauth->authorize(
         request, params->get_or("authenticity_token"), params->get_or("login"), params->get_or("password"));
     if (!issued) {
@@ -195,15 +191,47 @@ Response handle_authorize_submit(Context& ctx, const Request& req)
     }
     if (issued->authorization.out_of_band)
         return out_of_band_page(language, issued->authorization.app.name, issued->code);
-    return redirect_with_code(*issued, request.state);
+    return redirect_back(issued->authorization.redirect_uri, "code=" + http::percent_encode(issued->code), request.state);
+}
+
+// RFC 6749 §2.3.1: a client may authenticate with HTTP Basic (client_id:client_secret, each
+// form-urlencoded, then base64) instead of body parameters; never both.
+Status apply_basic_client_auth(const Request& req, http::Params& params)
+{
+    auto header = req.header("authorization");
+    if (!header || header->size() < 6
+        || (header->substr(0, 6) != "Basic " && header->substr(0, 6) != "basic "))
+        return ok();
+    auto invalid = [] { return fail(ErrorKind::Unauthorized, "Client authentication failed.", {}, "invalid_client"); };
+    auto decoded = federation::base64_decode(text::trim(header->substr(6)));
+    if (!decoded)
+        return invalid();
+    auto colon = decoded->find(':');
+    if (colon == std::string::npos)
+        return invalid();
+    if (params.get("client_id") || params.get("client_secret"))
+        return fail(ErrorKind::InvalidInput, "Use one client authentication method only.", {}, "invalid_request");
+    params.fields["client_id"] = http::percent_decode(decoded->substr(0, colon), true);
+    params.fields["client_secret"] = http::percent_decode(decoded->substr(colon + 1), true);
+    return ok();
+}
+
+// The parameters of /oauth/token and /oauth/revoke, client credentials included.
+Result<http::Params> client_params(const Request& req)
+{
+    auto params = http::parse_params(req);
+    if (!params)
+        return fail(ErrorKind::InvalidInput, params.error().public_message, {}, "invalid_request");
+    if (auto basic = apply_basic_client_auth(req, *params); !basic)
+        return forward(basic);
+    return params;
 }
 
 Response handle_token(Context& ctx, const Request& req)
 {
-    auto params = http::parse_params(req);
+    auto params = client_params(req);
     if (!params)
-        return oauth_error_response(
-            Error { ErrorKind::InvalidInput, params.error().public_message, {}, "invalid_request" });
+        return oauth_error_response(params.error());
     services::TokenRequest request { params->get_or("grant_type"), params->get_or("client_id"),
         params->get_or("client_secret"), params->get_or("code"), params->get_or("redirect_uri"),
         params->get_or("code_verifier"), params->get_or("username"), params->get_or("password"),
@@ -233,10 +261,9 @@ Response handle_token(Context& ctx, const Request& req)
 
 Response handle_revoke(Context& ctx, const Request& req)
 {
-    auto params = http::parse_params(req);
+    auto params = client_params(req);
     if (!params)
-        return oauth_error_response(
-            Error { ErrorKind::InvalidInput, params.error().public_message, {}, "invalid_request" });
+        return oauth_error_response(params.error());
     auto revoked = ctx.oauth->revoke(
         params->get_or("client_id"), params->get_or("client_secret"), params->get_or("token"));
     if (!revoked)

@@ -91,8 +91,9 @@ protected:
             + "&code_challenge=" + s256(kVerifier) + "&code_challenge_method=S256";
     }
 
-    // GETs the authorization page and posts its form with `login`; returns the POST's answer.
-    HttpResponse submit_form(const App& app, const std::string& login)
+    // GETs the authorization page and posts its form with `login` and the button `decision`
+    // (authorize or deny); returns the POST's answer.
+    HttpResponse submit_form(const App& app, const std::string& login, const std::string& decision = "authorize")
     {
         auto browser = instance_.client();
         auto page = browser.get(authorize_path(app));
@@ -101,10 +102,25 @@ protected:
         for (const char* name : { "authenticity_token", "response_type", "client_id", "redirect_uri", "scope",
                  "state", "code_challenge", "code_challenge_method", "lang" })
             fields.emplace_back(name, hidden_field(page.body, name));
-        fields.emplace_back("login", login);
-        fields.emplace_back("password", fixture_password);
+        if (decision == "authorize") {
+            fields.emplace_back("login", login);
+            fields.emplace_back("password", fixture_password);
+        }
+        fields.emplace_back("decision", decision);
+        last_form_ = fields;
         return browser.post_form("/oauth/authorize", fields);
     }
+
+    static std::string basic(const std::string& id, const std::string& secret)
+    {
+        std::string credentials = percent_encode(id) + ":" + percent_encode(secret);
+        std::vector<char> out(sodium_base64_ENCODED_LEN(credentials.size(), sodium_base64_VARIANT_ORIGINAL));
+        sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(credentials.data()),
+            credentials.size(), sodium_base64_VARIANT_ORIGINAL);
+        return "Basic " + std::string(out.data());
+    }
+
+    FormFields last_form_;
 };
 
 TEST_F(OAuth, AppRegistrationReturnsMastodonsApplication)
@@ -342,6 +358,58 @@ TEST_F(OAuth, SessionBearerTokensKeepEveryScope)
     auto posted = instance_.client().post_form(
         "/api/v1/statuses", { { "status", "Bonjour" } }, bearer(membre.session_token()));
     EXPECT_EQ(posted.status, 200) << posted;
+}
+
+TEST_F(OAuth, DenyingSendsAccessDeniedBackAndIssuesNoCode)
+{
+    create_account("membre", "member", true);
+    App app = register_app();
+    auto denied = submit_form(app, "", "deny");
+    ASSERT_EQ(denied.status, 302) << denied;
+    std::string location = denied.header("Location");
+    ASSERT_EQ(location.rfind(std::string(kRedirect) + "?error=access_denied", 0), 0u) << location;
+    EXPECT_EQ(url_param(location, "state"), "etat-42");
+    EXPECT_EQ(location.find("code="), std::string::npos) << location;
+    // The form was used up by the refusal: it cannot authorize afterwards.
+    FormFields replay = last_form_;
+    replay.back() = { "decision", "authorize" };
+    replay.emplace_back("login", "membre");
+    replay.emplace_back("password", fixture_password);
+    auto again = instance_.client().post_form("/oauth/authorize", replay);
+    EXPECT_EQ(again.status, 403) << again;
+    EXPECT_TRUE(again.header("Location").empty());
+}
+
+TEST_F(OAuth, ClientsMayAuthenticateWithHttpBasic)
+{
+    create_account("membre", "member", true);
+    App app = register_app();
+    FormFields grant { { "grant_type", "password" }, { "username", "membre" }, { "password", fixture_password },
+        { "scope", "read" } };
+    auto token = instance_.client().post_form("/oauth/token", grant,
+        { { "Authorization", basic(app.client_id, app.client_secret) } });
+    ASSERT_EQ(token.status, 200) << token;
+    auto doc = token.json();
+    std::string access = json_string(doc, "/access_token");
+    EXPECT_EQ(instance_.client().get("/api/v1/accounts/verify_credentials", bearer(access)).status, 200);
+
+    auto wrong = instance_.client().post_form("/oauth/token", grant,
+        { { "Authorization", basic(app.client_id, "pas-le-bon-secret") } });
+    ASSERT_TRUE(is_json_error(wrong, 401)) << wrong;
+    EXPECT_EQ(json_string(wrong.json(), "/error"), "invalid_client");
+
+    FormFields both = grant;
+    both.emplace_back("client_id", app.client_id);
+    auto twice = instance_.client().post_form("/oauth/token", both,
+        { { "Authorization", basic(app.client_id, app.client_secret) } });
+    ASSERT_TRUE(is_json_error(twice, 400)) << twice;
+    EXPECT_EQ(json_string(twice.json(), "/error"), "invalid_request");
+
+    // Revocation takes the same client authentication.
+    auto revoked = instance_.client().post_form("/oauth/revoke", { { "token", access } },
+        { { "Authorization", basic(app.client_id, app.client_secret) } });
+    ASSERT_EQ(revoked.status, 200) << revoked;
+    EXPECT_EQ(instance_.client().get("/api/v1/accounts/verify_credentials", bearer(access)).status, 401);
 }
 
 } // namespace
