@@ -262,7 +262,8 @@ Status InboxProcessor::apply(
                 updated.summary = html_to_text(note.summary);
                 updated.sensitive = note.sensitive || !updated.summary.empty();
                 events.push_back({ .kind = services::LiveEvent::Kind::StatusEdited, .status_id = updated.id });
-                if (auto changed = repos.statuses().update_content(updated, note.updated.value_or(now)); !changed)
+                if (auto changed = repos.statuses().update_content(updated, note.updated.value_or(now));
+                    !changed)
                     return changed;
                 return notify.status_edited(updated);
             }

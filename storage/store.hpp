@@ -205,7 +205,8 @@ public:
     virtual Status remove(Id id) = 0;
     virtual Result<std::int64_t> count(model::InteractionKind kind, Id status_id) = 0;
     // The actors with an interaction of this kind with the status, oldest first, at most `limit`.
-    virtual Result<std::vector<model::ActorRef>> actors(model::InteractionKind kind, Id status_id, int limit) = 0;
+    virtual Result<std::vector<model::ActorRef>> actors(
+        model::InteractionKind kind, Id status_id, int limit) = 0;
 };
 
 struct NotificationQuery {
@@ -229,7 +230,8 @@ public:
     // The recipient's notification with this id; nullopt for anyone else's.
     virtual Result<std::optional<model::Notification>> find(Id recipient_id, Id id) = 0;
     // Newest first (with min_id: the `limit` just after min_id, still returned newest first).
-    virtual Result<std::vector<model::Notification>> list(Id recipient_id, const NotificationQuery& query) = 0;
+    virtual Result<std::vector<model::Notification>> list(
+        Id recipient_id, const NotificationQuery& query) = 0;
     // How many match `query` (its paging bounds included), counting at most `cap`.
     virtual Result<std::int64_t> count(Id recipient_id, const NotificationQuery& query, int cap) = 0;
     // Removes the recipient's notification `id`; false if there is none.
@@ -238,9 +240,8 @@ public:
     virtual Result<std::int64_t> remove_all(Id recipient_id) = 0;
     // Removes the one notification of `type` from `from` about `status_id` (nullopt: none);
     // returns how many (0 or 1).
-    virtual Result<std::int64_t> remove_matching(
-        Id recipient_id, model::NotificationType type, model::ActorRef from, std::optional<Id> status_id)
-        = 0;
+    virtual Result<std::int64_t> remove_matching(Id recipient_id, model::NotificationType type,
+        model::ActorRef from, std::optional<Id> status_id) = 0;
     // Removes every notification about the status, whoever it was for; returns how many.
     virtual Result<std::int64_t> remove_for_status(Id status_id) = 0;
 };

@@ -1,13 +1,15 @@
 // Names of the notification types and marker timelines, as storage and the API write them.
 #include "core/model/notification.hpp"
 
+#include "core/model/enum_names.hpp"
+
 #include <utility>
 
 namespace confrere::model {
 
 namespace {
 
-constexpr std::array<std::pair<NotificationType, std::string_view>, 7> kTypeNames { {
+constexpr enum_names::Table<NotificationType, 7> kTypeNames { {
     { NotificationType::Mention, "mention" },
     { NotificationType::Status, "status" },
     { NotificationType::Reblog, "reblog" },
@@ -17,28 +19,13 @@ constexpr std::array<std::pair<NotificationType, std::string_view>, 7> kTypeName
     { NotificationType::Update, "update" },
 } };
 
-constexpr std::array<std::pair<MarkerTimeline, std::string_view>, 2> kTimelineNames { {
+constexpr enum_names::Table<MarkerTimeline, 2> kTimelineNames { {
     { MarkerTimeline::Home, "home" },
     { MarkerTimeline::Notifications, "notifications" },
 } };
 
-template <class E, std::size_t N>
-std::optional<E> lookup(const std::array<std::pair<E, std::string_view>, N>& table, std::string_view s)
-{
-    for (const auto& [value, name] : table)
-        if (name == s)
-            return value;
-    return std::nullopt;
-}
-
-template <class E, std::size_t N>
-std::string_view name_of(const std::array<std::pair<E, std::string_view>, N>& table, E e)
-{
-    for (const auto& [value, name] : table)
-        if (value == e)
-            return name;
-    return "unknown";
-}
+using enum_names::lookup;
+using enum_names::name_of;
 
 } // namespace
 

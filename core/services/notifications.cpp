@@ -77,18 +77,7 @@ Status Notifier::status_created(const model::Status& status)
     auto mentions = repos_.statuses().mentions(status.id);
     if (!mentions)
         return forward(mentions);
-    for (model::ActorRef mentioned : *mentions) {
-        if (!mentioned.local || mentioned == status.author)
-            continue;
-        auto readable = can_read(repos_, mentioned, status);
-        if (!readable)
-            return forward(readable);
-        if (!*readable)
-            continue;
-        if (auto added = add(mentioned.id, NotificationType::Mention, status.author, status.id); !added)
-            return added;
-    }
-    return ok();
+    return notify_readers(*mentions, status, NotificationType::Mention, Repeat::Once);
 }
 
 Status Notifier::status_edited(const model::Status& status)
@@ -97,17 +86,21 @@ Status Notifier::status_edited(const model::Status& status)
         = repos_.interactions().actors(model::InteractionKind::Announce, status.id, kMaxUpdateRecipients);
     if (!boosters)
         return forward(boosters);
-    for (model::ActorRef booster : *boosters) {
-        if (!booster.local || booster == status.author)
+    return notify_readers(*boosters, status, NotificationType::Update, Repeat::ReplaceOlder);
+}
+
+Status Notifier::notify_readers(
+    const std::vector<model::ActorRef>& actors, const model::Status& status, NotificationType type, Repeat repeat)
+{
+    for (model::ActorRef actor : actors) {
+        if (!actor.local || actor == status.author)
             continue;
-        auto readable = can_read(repos_, booster, status);
+        auto readable = can_read(repos_, actor, status);
         if (!readable)
             return forward(readable);
         if (!*readable)
             continue;
-        if (auto added
-            = add(booster.id, NotificationType::Update, status.author, status.id, Repeat::ReplaceOlder);
-            !added)
+        if (auto added = add(actor.id, type, status.author, status.id, repeat); !added)
             return added;
     }
     return ok();

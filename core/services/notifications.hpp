@@ -68,6 +68,9 @@ private:
     // Notifies local account `recipient` unless it is `from` itself or not active.
     Status add(Id recipient, model::NotificationType type, model::ActorRef from, std::optional<Id> status_id,
         Repeat repeat = Repeat::Once);
+    // Notifies those of `actors` who are local members, not the author, and may read `status`.
+    Status notify_readers(const std::vector<model::ActorRef>& actors, const model::Status& status,
+        model::NotificationType type, Repeat repeat);
 
     storage::Repositories& repos_;
     IdGenerator& ids_;

@@ -211,7 +211,8 @@ Result<model::Status> SocialService::post(const model::Account& author, PostRequ
         if (!mentions.empty())
             if (auto added = repos.statuses().add_mentions(status.id, mentions); !added)
                 return added;
-        if (auto notified = Notifier(repos, ids_, status.created_at, events).status_created(status); !notified)
+        if (auto notified = Notifier(repos, ids_, status.created_at, events).status_created(status);
+            !notified)
             return notified;
         if (status.audience == Audience::Instance)
             return ok(); // never leaves the instance (DESIGN rule 2)
@@ -398,7 +399,8 @@ Result<model::Follow> SocialService::follow(const model::Account& follower, Acto
         if (auto inserted = repos.follows().insert(follow); !inserted)
             return inserted;
         result = follow;
-        if (auto notified = Notifier(repos, ids_, follow.created_at, events).follow_created(follow); !notified)
+        if (auto notified = Notifier(repos, ids_, follow.created_at, events).follow_created(follow);
+            !notified)
             return notified;
         if (*remote)
             return outbox_.follow_sent(repos, follower, **remote, follow, /*undo=*/false);
@@ -449,7 +451,8 @@ Result<model::Follow> SocialService::authorize_follower(const model::Account& fo
         result.updated_at = clock_.now();
         if (auto set = repos.follows().set_state(result.id, result.state, result.updated_at); !set)
             return set;
-        if (auto notified = Notifier(repos, ids_, result.updated_at).follow_request_answered(result); !notified)
+        if (auto notified = Notifier(repos, ids_, result.updated_at).follow_request_answered(result);
+            !notified)
             return notified;
         auto remote = remote_of(repos, follower);
         if (!remote || !*remote)
@@ -530,7 +533,8 @@ Result<model::Interaction> SocialService::interact(
         result.created_at = clock_.now();
         if (auto inserted = repos.interactions().insert(result); !inserted)
             return inserted;
-        if (auto notified = Notifier(repos, ids_, result.created_at, events).interaction_created(result, *target);
+        if (auto notified
+            = Notifier(repos, ids_, result.created_at, events).interaction_created(result, *target);
             !notified)
             return notified;
         if (kind != model::InteractionKind::Like)

@@ -140,7 +140,8 @@ public:
     Result<std::optional<model::Interaction>> find_by_uri(std::string_view uri) override;
     Status remove(Id id) override;
     Result<std::int64_t> count(model::InteractionKind kind, Id status_id) override;
-    Result<std::vector<model::ActorRef>> actors(model::InteractionKind kind, Id status_id, int limit) override;
+    Result<std::vector<model::ActorRef>> actors(
+        model::InteractionKind kind, Id status_id, int limit) override;
 
 private:
     Connection& db_;

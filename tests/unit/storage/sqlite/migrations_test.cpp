@@ -25,6 +25,15 @@ Result<std::unique_ptr<Store>> reopen(const std::filesystem::path& path, bool mi
     return open_sqlite_store(options);
 }
 
+// Whether `table` exists and was created STRICT.
+bool is_strict_table(const std::filesystem::path& database, std::string_view table)
+{
+    return query_int(database,
+               "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = '" + std::string(table)
+                   + "' AND sql LIKE '%STRICT%'")
+        == 1;
+}
+
 TEST(Migrations, NewFileReachesTheLatestSchemaVersion)
 {
     auto db = testkit::open_test_store();
@@ -200,12 +209,7 @@ TEST(Migrations, NotificationsAndMarkersArriveWithVersionFive)
     ASSERT_TRUE(db) << describe(db);
     EXPECT_GE(latest_schema_version(), 5);
     for (const char* table : { "notifications", "markers" })
-        EXPECT_EQ(query_int(db->database_path,
-                      std::string("SELECT count(*) FROM sqlite_schema WHERE type = 'table'"
-                                  " AND name = '")
-                          + table + "' AND sql LIKE '%STRICT%'"),
-            1)
-            << table;
+        EXPECT_TRUE(is_strict_table(db->database_path, table)) << table;
     EXPECT_EQ(query_int(db->database_path,
                   "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name = 'notifications_once'"),
         1);
