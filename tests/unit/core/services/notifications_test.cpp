@@ -133,6 +133,30 @@ TEST_F(NotificationsTest, AMentionNotifiesOnlyMembersWhoMayReadTheStatus)
     EXPECT_EQ(live_.notifications().size(), 2u);
 }
 
+TEST_F(NotificationsTest, AMentionInAStatusTheMemberMayNotReadNotifiesNobody)
+{
+    // A group status (no reader but its author until groups exist) naming alice: the rule, not
+    // the posting path (which refuses group posts), decides.
+    model::Status s;
+    s.id = fx().ids().next();
+    s.uri = "https://officine.example/users/bob/statuses/" + std::to_string(s.id);
+    s.author = model::local_actor(bob_.id);
+    s.audience = Audience::Group;
+    s.context = s.uri;
+    s.published = s.created_at = fx().clock().now();
+    std::vector<LiveEvent> events;
+    auto done = fx().store().write([&](storage::Repositories& repos) -> Status {
+        if (auto inserted = repos.statuses().insert(s); !inserted)
+            return inserted;
+        if (auto added = repos.statuses().add_mentions(s.id, { model::local_actor(alice_.id) }); !added)
+            return added;
+        return Notifier(repos, fx().ids(), fx().clock().now(), events).status_created(s);
+    });
+    ASSERT_TRUE(done) << describe(done);
+    EXPECT_TRUE(events.empty());
+    EXPECT_EQ(testkit::query_int(fx().database_path(), "SELECT count(*) FROM notifications"), 0);
+}
+
 TEST_F(NotificationsTest, ASuspendedMemberIsNotNotified)
 {
     auto s = post(carol_, "Avant la suspension", Audience::Instance);
