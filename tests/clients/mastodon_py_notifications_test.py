@@ -11,10 +11,7 @@ variable). Exit code 0 on success. Run it with /usr/bin/python3.
 """
 import datetime
 import os
-import shutil
-import subprocess
 import sys
-import tempfile
 
 sys.dont_write_bytecode = True  # no __pycache__ beside the sources
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -75,26 +72,7 @@ def scenario(binary, directory, base):
 
 
 def main():
-    binary = sys.argv[1] if len(sys.argv) > 1 else os.environ.get("CONFRERE_BINARY", "")
-    if not binary or not os.path.exists(binary):
-        raise SystemExit("usage: mastodon_py_notifications_test.py CONFRERE_BINARY")
-    directory = tempfile.mkdtemp(prefix="confrere-mastodon-py-notifications-")
-    serve = None
-    try:
-        serve, base = kit.start_instance(binary, directory)
-        scenario(binary, directory, base)
-        print("mastodon_py_notifications_test: OK")
-    finally:
-        if serve is not None:
-            serve.terminate()
-            try:
-                serve.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                serve.kill()
-        if os.environ.get("CONFRERE_KEEP_TEST_DIRS"):
-            print("kept " + directory, file=sys.stderr)
-        else:
-            shutil.rmtree(directory, ignore_errors=True)
+    kit.run_with_instance("mastodon_py_notifications_test", scenario)
 
 
 if __name__ == "__main__":
