@@ -2,6 +2,7 @@
 
 #include "core/base/log.hpp"
 #include "core/services/access_policy.hpp"
+#include "core/services/notifications.hpp"
 #include "core/services/social_service.hpp"
 #include "federation/html/sanitizer.hpp"
 
@@ -143,6 +144,7 @@ Status InboxProcessor::apply(
     const ActorRef me = model::remote_actor(signer.id);
     const TimePoint now = clock_.now();
     return store_.write([&](storage::Repositories& repos) -> Status {
+        services::Notifier notify(repos, ids_, now, events);
         auto fresh = repos.inbox_ledger().remember(activity.id, now);
         if (!fresh)
             return forward(fresh);
@@ -177,6 +179,8 @@ Status InboxProcessor::apply(
                 follow.created_at = follow.updated_at = now;
                 if (auto inserted = repos.follows().insert(follow); !inserted)
                     return inserted;
+                if (auto notified = notify.follow_created(follow); !notified)
+                    return notified;
                 if (follow.state == model::FollowState::Pending)
                     return ok();
             }
@@ -222,6 +226,8 @@ Status InboxProcessor::apply(
             if (*follow) {
                 if ((*follow)->follower != me)
                     return fail(ErrorKind::Forbidden, "An actor can only undo its own follows.");
+                if (auto notified = notify.follow_removed(**follow); !notified)
+                    return notified;
                 return repos.follows().remove((*follow)->id);
             }
             auto interaction = repos.interactions().find_by_uri(activity.object_id);
@@ -230,6 +236,8 @@ Status InboxProcessor::apply(
             if (*interaction) {
                 if ((*interaction)->actor != me)
                     return fail(ErrorKind::Forbidden, "An actor can only undo its own activities.");
+                if (auto notified = notify.interaction_removed(**interaction); !notified)
+                    return notified;
                 return repos.interactions().remove((*interaction)->id);
             }
             return ok();
@@ -254,7 +262,10 @@ Status InboxProcessor::apply(
                 updated.summary = html_to_text(note.summary);
                 updated.sensitive = note.sensitive || !updated.summary.empty();
                 events.push_back({ .kind = services::LiveEvent::Kind::StatusEdited, .status_id = updated.id });
-                return repos.statuses().update_content(updated, note.updated.value_or(now));
+                if (auto changed = repos.statuses().update_content(updated, note.updated.value_or(now));
+                    !changed)
+                    return changed;
+                return notify.status_edited(updated);
             }
             if (*existing)
                 return ok(); // a Create for a status we have, or a Delete that came first
@@ -317,6 +328,8 @@ Status InboxProcessor::apply(
                 if (auto added = repos.statuses().add_mentions(status.id, mentions); !added)
                     return added;
             events.push_back({ .kind = services::LiveEvent::Kind::StatusPosted, .status_id = status.id });
+            if (auto notified = notify.status_created(status); !notified)
+                return notified;
             return repos.statuses().attach_orphans(status.uri, status.id);
         }
 
@@ -333,6 +346,8 @@ Status InboxProcessor::apply(
             if ((*existing)->author != me)
                 return fail(ErrorKind::Forbidden, "An actor can only delete its own objects.");
             events.push_back({ .kind = services::LiveEvent::Kind::StatusDeleted, .status_id = (*existing)->id });
+            if (auto notified = notify.status_deleted((*existing)->id); !notified)
+                return notified;
             return repos.statuses().mark_deleted((*existing)->id, now);
         }
 
@@ -361,7 +376,9 @@ Status InboxProcessor::apply(
             interaction.status_id = (*status)->id;
             interaction.uri = activity.id;
             interaction.created_at = now;
-            return repos.interactions().insert(interaction);
+            if (auto inserted = repos.interactions().insert(interaction); !inserted)
+                return inserted;
+            return notify.interaction_created(interaction, **status);
         }
 
         if (type == "Block") {
@@ -375,9 +392,12 @@ Status InboxProcessor::apply(
                 auto follow = repos.follows().find(from, to);
                 if (!follow)
                     return forward(follow);
-                if (*follow)
+                if (*follow) {
                     if (auto removed = repos.follows().remove((*follow)->id); !removed)
                         return removed;
+                    if (auto notified = notify.follow_removed(**follow); !notified)
+                        return notified;
+                }
             }
             return ok();
         }

@@ -7,6 +7,7 @@
 #include "core/model/account.hpp"
 #include "core/model/directory.hpp"
 #include "core/model/federation.hpp"
+#include "core/model/notification.hpp"
 #include "core/model/oauth.hpp"
 #include "core/model/peer.hpp"
 #include "core/model/session.hpp"
@@ -203,6 +204,56 @@ public:
     // NotFound if there is no such interaction.
     virtual Status remove(Id id) = 0;
     virtual Result<std::int64_t> count(model::InteractionKind kind, Id status_id) = 0;
+    // The actors with an interaction of this kind with the status, oldest first, at most `limit`.
+    virtual Result<std::vector<model::ActorRef>> actors(
+        model::InteractionKind kind, Id status_id, int limit) = 0;
+};
+
+struct NotificationQuery {
+    std::optional<Id> max_id; // exclusive upper bound on the id (older than)
+    std::optional<Id> since_id; // exclusive lower bound: the newest ones after it
+    std::optional<Id> min_id; // exclusive lower bound: the ones just after it (paging backwards)
+    int limit = 40;
+    // Only these types; empty: none at all (the caller lists every type it wants).
+    std::vector<model::NotificationType> types { model::kNotificationTypes.begin(),
+        model::kNotificationTypes.end() };
+    std::optional<Id> from_id; // only from this local account or remote actor
+};
+
+// What concerns local members (mentions, follows, favourites…), newest first.
+class NotificationRepository {
+public:
+    virtual ~NotificationRepository() = default;
+    // Stores `n`; false (and nothing written) when the recipient already has a notification of
+    // this type from this actor about this status.
+    virtual Result<bool> insert(const model::Notification& n) = 0;
+    // The recipient's notification with this id; nullopt for anyone else's.
+    virtual Result<std::optional<model::Notification>> find(Id recipient_id, Id id) = 0;
+    // Newest first (with min_id: the `limit` just after min_id, still returned newest first).
+    virtual Result<std::vector<model::Notification>> list(
+        Id recipient_id, const NotificationQuery& query) = 0;
+    // How many match `query` (its paging bounds included), counting at most `cap`.
+    virtual Result<std::int64_t> count(Id recipient_id, const NotificationQuery& query, int cap) = 0;
+    // Removes the recipient's notification `id`; false if there is none.
+    virtual Result<bool> remove(Id recipient_id, Id id) = 0;
+    // Removes all of the recipient's notifications; returns how many.
+    virtual Result<std::int64_t> remove_all(Id recipient_id) = 0;
+    // Removes the one notification of `type` from `from` about `status_id` (nullopt: none);
+    // returns how many (0 or 1).
+    virtual Result<std::int64_t> remove_matching(Id recipient_id, model::NotificationType type,
+        model::ActorRef from, std::optional<Id> status_id) = 0;
+    // Removes every notification about the status, whoever it was for; returns how many.
+    virtual Result<std::int64_t> remove_for_status(Id status_id) = 0;
+};
+
+// Reading positions (Mastodon markers), one per account and timeline.
+class MarkerRepository {
+public:
+    virtual ~MarkerRepository() = default;
+    virtual Result<std::optional<model::Marker>> find(Id account_id, model::MarkerTimeline timeline) = 0;
+    // Sets last_read_id and updated_at, version 1 for a new marker and +1 otherwise; returns it.
+    virtual Result<model::Marker> save(
+        Id account_id, model::MarkerTimeline timeline, Id last_read_id, TimePoint at) = 0;
 };
 
 // Ids of inbound activities already processed (replays and duplicate deliveries are ignored).
@@ -299,6 +350,8 @@ public:
     virtual InboxLedger& inbox_ledger() = 0;
     virtual DeliveryRepository& deliveries() = 0;
     virtual OAuthRepository& oauth() = 0;
+    virtual NotificationRepository& notifications() = 0;
+    virtual MarkerRepository& markers() = 0;
 };
 
 // Writes one directory import in several short transactions, so registrations are not blocked

@@ -1,29 +1,16 @@
 // Names of the federation enums as storage and the APIs write them, and the audience order.
 #include "core/model/federation.hpp"
 
+#include "core/model/enum_names.hpp"
+
 #include <array>
 #include <utility>
 
 namespace confrere::model {
 
 namespace {
-template <class E, std::size_t N>
-std::optional<E> lookup(const std::array<std::pair<E, std::string_view>, N>& table, std::string_view s)
-{
-    for (const auto& [value, name] : table)
-        if (name == s)
-            return value;
-    return std::nullopt;
-}
-
-template <class E, std::size_t N>
-std::string_view name_of(const std::array<std::pair<E, std::string_view>, N>& table, E e)
-{
-    for (const auto& [value, name] : table)
-        if (value == e)
-            return name;
-    return "unknown";
-}
+using enum_names::lookup;
+using enum_names::name_of;
 
 constexpr std::array<std::pair<FollowState, std::string_view>, 2> kFollowStates { {
     { FollowState::Pending, "pending" },

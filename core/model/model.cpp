@@ -1,4 +1,5 @@
 #include "core/model/account.hpp"
+#include "core/model/enum_names.hpp"
 #include "core/model/peer.hpp"
 
 #include <array>
@@ -7,24 +8,8 @@
 namespace confrere::model {
 
 namespace {
-template <class E, std::size_t N>
-std::optional<E> lookup(const std::array<std::pair<E, std::string_view>, N>& table,
-                        std::string_view s)
-{
-    for (const auto& [value, name] : table)
-        if (name == s)
-            return value;
-    return std::nullopt;
-}
-
-template <class E, std::size_t N>
-std::string_view name_of(const std::array<std::pair<E, std::string_view>, N>& table, E e)
-{
-    for (const auto& [value, name] : table)
-        if (value == e)
-            return name;
-    return "unknown";
-}
+using enum_names::lookup;
+using enum_names::name_of;
 
 constexpr std::array<std::pair<AccountState, std::string_view>, 4> kStates{{
     {AccountState::Pending, "pending"},

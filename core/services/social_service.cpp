@@ -4,6 +4,7 @@
 
 #include "core/base/text.hpp"
 #include "core/services/access_policy.hpp"
+#include "core/services/notifications.hpp"
 
 #include <algorithm>
 
@@ -158,6 +159,7 @@ Result<model::Status> SocialService::post(const model::Account& author, PostRequ
         if (ref != status.author)
             add_unique(mentions, ref);
 
+    std::vector<LiveEvent> events { { .kind = LiveEvent::Kind::StatusPosted, .status_id = status.id } };
     auto done = write([&](storage::Repositories& repos) -> Status {
         if (request.in_reply_to) {
             auto parent = repos.statuses().find_by_id(*request.in_reply_to);
@@ -209,13 +211,16 @@ Result<model::Status> SocialService::post(const model::Account& author, PostRequ
         if (!mentions.empty())
             if (auto added = repos.statuses().add_mentions(status.id, mentions); !added)
                 return added;
+        if (auto notified = Notifier(repos, ids_, status.created_at, events).status_created(status);
+            !notified)
+            return notified;
         if (status.audience == Audience::Instance)
             return ok(); // never leaves the instance (DESIGN rule 2)
         return outbox_.status_published(repos, author, status, mentions);
     });
     if (!done)
         return forward(done);
-    publish(std::array { LiveEvent { .kind = LiveEvent::Kind::StatusPosted, .status_id = status.id } });
+    publish(events);
     return status;
 }
 
@@ -315,9 +320,12 @@ Result<model::Status> SocialService::edit(const model::Account& author, Id statu
     if (!request.language.empty() && request.language.size() <= 8)
         edited.language = request.language;
     edited.edited_at = clock_.now();
+    std::vector<LiveEvent> events { { .kind = LiveEvent::Kind::StatusEdited, .status_id = status_id } };
     auto done = write([&](storage::Repositories& repos) -> Status {
         if (auto updated = repos.statuses().update_content(edited, *edited.edited_at); !updated)
             return updated;
+        if (auto notified = Notifier(repos, ids_, *edited.edited_at, events).status_edited(edited); !notified)
+            return notified;
         if (edited.audience == Audience::Instance)
             return ok();
         auto mentions = repos.statuses().mentions(status_id);
@@ -327,7 +335,7 @@ Result<model::Status> SocialService::edit(const model::Account& author, Id statu
     });
     if (!done)
         return forward(done);
-    publish(std::array { LiveEvent { .kind = LiveEvent::Kind::StatusEdited, .status_id = status_id } });
+    publish(events);
     return edited;
 }
 
@@ -345,6 +353,8 @@ Result<model::Status> SocialService::remove(const model::Account& author, Id sta
             return forward(mentions);
         if (auto deleted = repos.statuses().mark_deleted(status_id, clock_.now()); !deleted)
             return deleted;
+        if (auto notified = Notifier(repos, ids_, clock_.now()).status_deleted(status_id); !notified)
+            return notified;
         if (removed.audience == Audience::Instance)
             return ok();
         return outbox_.status_deleted(repos, author, removed, *mentions);
@@ -362,6 +372,7 @@ Result<model::Follow> SocialService::follow(const model::Account& follower, Acto
     if (target == model::local_actor(follower.id))
         return fail(ErrorKind::Unprocessable, "You cannot follow yourself.");
     model::Follow result;
+    std::vector<LiveEvent> events;
     auto done = write([&](storage::Repositories& repos) -> Status {
         auto existing = repos.follows().find(model::local_actor(follower.id), target);
         if (!existing)
@@ -388,12 +399,16 @@ Result<model::Follow> SocialService::follow(const model::Account& follower, Acto
         if (auto inserted = repos.follows().insert(follow); !inserted)
             return inserted;
         result = follow;
+        if (auto notified = Notifier(repos, ids_, follow.created_at, events).follow_created(follow);
+            !notified)
+            return notified;
         if (*remote)
             return outbox_.follow_sent(repos, follower, **remote, follow, /*undo=*/false);
         return ok();
     });
     if (!done)
         return forward(done);
+    publish(events);
     return result;
 }
 
@@ -409,6 +424,8 @@ Status SocialService::unfollow(const model::Account& follower, ActorRef target)
             return ok();
         if (auto removed = repos.follows().remove((*existing)->id); !removed)
             return removed;
+        if (auto notified = Notifier(repos, ids_, clock_.now()).follow_removed(**existing); !notified)
+            return notified;
         auto remote = remote_of(repos, target);
         if (!remote || !*remote)
             return remote ? ok() : forward(remote);
@@ -434,6 +451,9 @@ Result<model::Follow> SocialService::authorize_follower(const model::Account& fo
         result.updated_at = clock_.now();
         if (auto set = repos.follows().set_state(result.id, result.state, result.updated_at); !set)
             return set;
+        if (auto notified = Notifier(repos, ids_, result.updated_at).follow_request_answered(result);
+            !notified)
+            return notified;
         auto remote = remote_of(repos, follower);
         if (!remote || !*remote)
             return remote ? ok() : forward(remote);
@@ -456,6 +476,9 @@ Status SocialService::reject_follower(const model::Account& followee, ActorRef f
             return std::unexpected(not_found("Follow request"));
         if (auto removed = repos.follows().remove((*existing)->id); !removed)
             return removed;
+        if (auto notified = Notifier(repos, ids_, clock_.now()).follow_request_answered(**existing);
+            !notified)
+            return notified;
         auto remote = remote_of(repos, follower);
         if (!remote || !*remote)
             return remote ? ok() : forward(remote);
@@ -492,6 +515,7 @@ Result<model::Interaction> SocialService::interact(
         return fail(
             ErrorKind::Unprocessable, "This post is restricted to its audience and cannot be boosted.");
     model::Interaction result;
+    std::vector<LiveEvent> events;
     auto done = write([&](storage::Repositories& repos) -> Status {
         auto existing = repos.interactions().find(kind, model::local_actor(actor.id), status_id);
         if (!existing)
@@ -509,6 +533,10 @@ Result<model::Interaction> SocialService::interact(
         result.created_at = clock_.now();
         if (auto inserted = repos.interactions().insert(result); !inserted)
             return inserted;
+        if (auto notified
+            = Notifier(repos, ids_, result.created_at, events).interaction_created(result, *target);
+            !notified)
+            return notified;
         if (kind != model::InteractionKind::Like)
             return ok(); // Announces of local statuses stay local
         auto author = remote_of(repos, target->author);
@@ -518,6 +546,7 @@ Result<model::Interaction> SocialService::interact(
     });
     if (!done)
         return forward(done);
+    publish(events);
     return result;
 }
 
@@ -534,6 +563,8 @@ Status SocialService::undo_interaction(const model::Account& actor, model::Inter
             return ok();
         if (auto removed = repos.interactions().remove((*existing)->id); !removed)
             return removed;
+        if (auto notified = Notifier(repos, ids_, clock_.now()).interaction_removed(**existing); !notified)
+            return notified;
         if (kind != model::InteractionKind::Like)
             return ok(); // Announces of local statuses stay local
         auto author = remote_of(repos, target->author);

@@ -13,6 +13,7 @@ void register_discovery_routes(http::Router& router, Context& ctx);
 void register_activitypub_routes(http::Router& router, Context& ctx);
 void register_status_routes(http::Router& router, Context& ctx);
 void register_oauth_routes(http::Router& router, Context& ctx);
+void register_notification_routes(http::Router& router, Context& ctx);
 
 // A remote account by handle (WebFinger when unknown), and a known remote account by id.
 http::Response remote_lookup(Context& ctx, const http::Request& req, std::string_view acct);
@@ -26,8 +27,13 @@ inline void register_all_routes(http::Router& router, Context& ctx)
     register_oauth_routes(router, ctx);
     register_account_routes(router, ctx);
     register_status_routes(router, ctx);
+    register_notification_routes(router, ctx);
     register_admin_routes(router, ctx);
 }
+
+// The Notification entity `recipient` would read for this id; nullopt when gone or when its
+// status is no longer readable (the streaming API's renderer).
+std::optional<std::string> notification_entity(Context& ctx, const model::Account& recipient, Id notification_id);
 
 // Parses a decimal id from a path parameter; NotFound if it is not one (ids are opaque).
 Result<Id> parse_id(std::string_view text);

@@ -108,6 +108,7 @@ int serve(const Config& config, const std::filesystem::path& port_file)
     ctx.oauth = &oauth;
     api::register_all_routes(router, ctx);
     api::StreamingHub streaming(ctx);
+    streaming.set_notification_renderer(api::notification_entity);
     streaming.register_routes(router);
     social.set_live_events(&streaming);
     inbox.set_live_events(&streaming);

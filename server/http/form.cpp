@@ -65,6 +65,19 @@ std::optional<std::string> header_param(std::string_view header, std::string_vie
     return std::nullopt;
 }
 
+// A JSON string, boolean or number as the text a form would carry; other values are skipped.
+void set_scalar(Params& out, const std::string& key, const rapidjson::Value& v)
+{
+    if (v.IsString())
+        out.fields[key] = std::string(v.GetString(), v.GetStringLength());
+    else if (v.IsBool())
+        out.fields[key] = v.GetBool() ? "true" : "false";
+    else if (v.IsInt64())
+        out.fields[key] = std::to_string(v.GetInt64());
+    else if (v.IsNumber())
+        out.fields[key] = std::to_string(v.GetDouble());
+}
+
 Status parse_json(std::string_view body, Params& out)
 {
     rapidjson::Document doc;
@@ -77,16 +90,17 @@ Status parse_json(std::string_view body, Params& out)
         return fail(ErrorKind::InvalidInput, "The JSON body must be an object.");
     for (auto& m : doc.GetObject()) {
         std::string key(m.name.GetString(), m.name.GetStringLength());
-        const auto& v = m.value;
-        if (v.IsString())
-            out.fields[key] = std::string(v.GetString(), v.GetStringLength());
-        else if (v.IsBool())
-            out.fields[key] = v.GetBool() ? "true" : "false";
-        else if (v.IsInt64())
-            out.fields[key] = std::to_string(v.GetInt64());
-        else if (v.IsNumber())
-            out.fields[key] = std::to_string(v.GetDouble());
-        // Nested values (arrays, objects) are read by the endpoints that need them.
+        if (m.value.IsObject()) {
+            // One level of nesting, named as a form names it: {"home": {"last_read_id": "1"}}
+            // gives "home[last_read_id]" (Mastodon's markers, masto.js sends JSON).
+            for (auto& inner : m.value.GetObject())
+                set_scalar(out,
+                    key + "[" + std::string(inner.name.GetString(), inner.name.GetStringLength()) + "]",
+                    inner.value);
+            continue;
+        }
+        set_scalar(out, key, m.value);
+        // Arrays and deeper objects are read by the endpoints that need them.
     }
     return ok();
 }

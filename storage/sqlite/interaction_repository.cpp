@@ -88,4 +88,15 @@ Result<std::int64_t> SqliteInteractionRepository::count(model::InteractionKind k
     return single_int(*stmt);
 }
 
+Result<std::vector<model::ActorRef>> SqliteInteractionRepository::actors(
+    model::InteractionKind kind, Id status_id, int limit)
+{
+    auto stmt = db_.prepare("SELECT actor_account_id, actor_remote_id FROM interactions"
+                            " WHERE status_id = ? AND kind = ? ORDER BY id LIMIT ?");
+    if (!stmt)
+        return forward(stmt);
+    stmt->bind(1, status_id).bind(2, model::to_string(kind)).bind(3, page_limit(limit));
+    return collect(*stmt, [](const Statement& s) { return read_actor(s, 0); });
+}
+
 } // namespace confrere::storage::sqlite

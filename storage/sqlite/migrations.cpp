@@ -319,6 +319,40 @@ CREATE UNIQUE INDEX oauth_tokens_refresh ON oauth_tokens (refresh_token_hash) WH
 CREATE INDEX oauth_tokens_application ON oauth_tokens (application_id);
 CREATE INDEX oauth_tokens_account ON oauth_tokens (account_id);
 )SQL"},
+    Migration{5, "notifications and markers", R"SQL(
+-- What concerns a local member: from_* is the actor (a local account or a remote actor, exactly
+-- one set, as in follows), status_id the status concerned (mention, reblog, favourite, update).
+CREATE TABLE notifications (
+    id              INTEGER PRIMARY KEY,
+    recipient_id    INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+    type            TEXT NOT NULL CHECK (type IN ('mention', 'status', 'reblog', 'follow',
+                                                  'follow_request', 'favourite', 'update')),
+    from_account_id INTEGER REFERENCES accounts (id) ON DELETE CASCADE,
+    from_remote_id  INTEGER REFERENCES remote_actors (id) ON DELETE CASCADE,
+    status_id       INTEGER REFERENCES statuses (id) ON DELETE CASCADE,
+    created_at      INTEGER NOT NULL,
+    CHECK ((from_account_id IS NULL) <> (from_remote_id IS NULL))
+) STRICT;
+-- The same follow, favourite, reblog or mention is notified once.
+CREATE UNIQUE INDEX notifications_once ON notifications (recipient_id, type, ifnull(from_account_id, 0),
+                                                         ifnull(from_remote_id, 0), ifnull(status_id, 0));
+-- A recipient's notifications, newest first (the unique index leads with recipient_id too, but
+-- its order is not the id's).
+CREATE INDEX notifications_recipient ON notifications (recipient_id, id);
+CREATE INDEX notifications_status ON notifications (status_id) WHERE status_id IS NOT NULL;
+CREATE INDEX notifications_from_account ON notifications (from_account_id) WHERE from_account_id IS NOT NULL;
+CREATE INDEX notifications_from_remote ON notifications (from_remote_id) WHERE from_remote_id IS NOT NULL;
+
+-- Where an account stopped reading its home timeline and its notifications (Mastodon markers).
+CREATE TABLE markers (
+    account_id   INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+    timeline     TEXT NOT NULL CHECK (timeline IN ('home', 'notifications')),
+    last_read_id INTEGER NOT NULL CHECK (last_read_id >= 0),
+    version      INTEGER NOT NULL CHECK (version >= 1),
+    updated_at   INTEGER NOT NULL,
+    PRIMARY KEY (account_id, timeline)
+) STRICT, WITHOUT ROWID;
+)SQL"},
 };
 
 } // namespace

@@ -140,6 +140,8 @@ public:
     Result<std::optional<model::Interaction>> find_by_uri(std::string_view uri) override;
     Status remove(Id id) override;
     Result<std::int64_t> count(model::InteractionKind kind, Id status_id) override;
+    Result<std::vector<model::ActorRef>> actors(
+        model::InteractionKind kind, Id status_id, int limit) override;
 
 private:
     Connection& db_;
@@ -201,6 +203,34 @@ private:
     Connection& db_;
 };
 
+class SqliteNotificationRepository final : public NotificationRepository {
+public:
+    explicit SqliteNotificationRepository(Connection& c) : db_(c) {}
+    Result<bool> insert(const model::Notification& n) override;
+    Result<std::optional<model::Notification>> find(Id recipient_id, Id id) override;
+    Result<std::vector<model::Notification>> list(Id recipient_id, const NotificationQuery& query) override;
+    Result<std::int64_t> count(Id recipient_id, const NotificationQuery& query, int cap) override;
+    Result<bool> remove(Id recipient_id, Id id) override;
+    Result<std::int64_t> remove_all(Id recipient_id) override;
+    Result<std::int64_t> remove_matching(Id recipient_id, model::NotificationType type, model::ActorRef from,
+        std::optional<Id> status_id) override;
+    Result<std::int64_t> remove_for_status(Id status_id) override;
+
+private:
+    Connection& db_;
+};
+
+class SqliteMarkerRepository final : public MarkerRepository {
+public:
+    explicit SqliteMarkerRepository(Connection& c) : db_(c) {}
+    Result<std::optional<model::Marker>> find(Id account_id, model::MarkerTimeline timeline) override;
+    Result<model::Marker> save(
+        Id account_id, model::MarkerTimeline timeline, Id last_read_id, TimePoint at) override;
+
+private:
+    Connection& db_;
+};
+
 class SqliteRepositories final : public Repositories {
 public:
     explicit SqliteRepositories(Connection& c)
@@ -216,6 +246,8 @@ public:
         , inbox_ledger_(c)
         , deliveries_(c)
         , oauth_(c)
+        , notifications_(c)
+        , markers_(c)
     { }
     AccountRepository& accounts() override { return accounts_; }
     SessionRepository& sessions() override { return sessions_; }
@@ -229,6 +261,8 @@ public:
     InboxLedger& inbox_ledger() override { return inbox_ledger_; }
     DeliveryRepository& deliveries() override { return deliveries_; }
     OAuthRepository& oauth() override { return oauth_; }
+    NotificationRepository& notifications() override { return notifications_; }
+    MarkerRepository& markers() override { return markers_; }
 
 private:
     SqliteAccountRepository accounts_;
@@ -243,6 +277,8 @@ private:
     SqliteInboxLedger inbox_ledger_;
     SqliteDeliveryRepository deliveries_;
     SqliteOAuthRepository oauth_;
+    SqliteNotificationRepository notifications_;
+    SqliteMarkerRepository markers_;
 };
 
 } // namespace confrere::storage::sqlite

@@ -152,16 +152,17 @@ def scenario(base):
         raise SystemExit("FAILED: a revoked token still reads verify_credentials")
 
 
-def main():
+def run_with_instance(name, scenario):
+    """Starts an instance, runs scenario(binary, directory, base), stops it; for every client test."""
     binary = sys.argv[1] if len(sys.argv) > 1 else os.environ.get("CONFRERE_BINARY", "")
     if not binary or not os.path.exists(binary):
-        raise SystemExit("usage: mastodon_py_test.py CONFRERE_BINARY")
-    directory = tempfile.mkdtemp(prefix="confrere-mastodon-py-")
+        raise SystemExit(f"usage: {name}.py CONFRERE_BINARY")
+    directory = tempfile.mkdtemp(prefix=f"confrere-{name}-")
     serve = None
     try:
         serve, base = start_instance(binary, directory)
-        scenario(base)
-        print("mastodon_py_test: OK")
+        scenario(binary, directory, base)
+        print(f"{name}: OK")
     finally:
         if serve is not None:
             serve.terminate()
@@ -173,6 +174,10 @@ def main():
             print("kept " + directory, file=sys.stderr)
         else:
             shutil.rmtree(directory, ignore_errors=True)
+
+
+def main():
+    run_with_instance("mastodon_py_test", lambda binary, directory, base: scenario(base))
 
 
 if __name__ == "__main__":

@@ -245,6 +245,26 @@ TEST_F(StreamingTest, ServerSentEventsStreamTheHomeTimeline)
     EXPECT_EQ(json_string(status, "/id"), id);
 }
 
+TEST_F(StreamingTest, NotificationsArriveOnTheUserStreams)
+{
+    WsClient ws(port(), "/api/v1/streaming?stream=user", alice_->session_token());
+    ASSERT_FALSE(ws.error());
+    SseClient sse(port(), "/api/v1/streaming/user/notification", alice_->session_token());
+    ASSERT_TRUE(sse.wait_for("\r\n\r\n")) << sse.received();
+    std::string alice_id = json_string(carol_->get("/api/v1/accounts/lookup?acct=alice").json(), "/id");
+    auto followed = carol_->post_form("/api/v1/accounts/" + alice_id + "/follow", {});
+    ASSERT_EQ(followed.status, 200) << followed;
+
+    auto event = ws.next_event("notification");
+    ASSERT_TRUE(event) << "no notification event";
+    auto notification = parse_json(json_string(*event, "/payload"));
+    EXPECT_EQ(json_string(notification, "/type"), "follow");
+    EXPECT_EQ(json_string(notification, "/account/username"), "carol");
+    ASSERT_TRUE(sse.wait_for("event: notification\ndata: ")) << sse.received();
+    ASSERT_TRUE(sse.wait_for("\n\n", 5s));
+    EXPECT_EQ(json_string(parse_json(sse.data_of("notification")), "/type"), "follow");
+}
+
 TEST_F(StreamingTest, RefusesMissingOrBadCredentialsAndUnknownStreams)
 {
     SseClient anonymous(port(), "/api/v1/streaming/user", "");

@@ -128,7 +128,7 @@ TEST(FormJson, StringWithAnEmbeddedNulKeepsItsLength)
     EXPECT_EQ(p->get_or("a"), std::string("x\0y", 3));
 }
 
-TEST(FormJson, NestedValuesAreNotFlattenedIntoFields)
+TEST(FormJson, NestedValuesAreNotFieldsOfTheirOwnName)
 {
     auto p = parse_params(request("application/json", R"({"a":"1","fields":{"x":"y"},"ids":[1,2],"n":null})"));
     ASSERT_TRUE(p) << describe(p);
@@ -136,6 +136,30 @@ TEST(FormJson, NestedValuesAreNotFlattenedIntoFields)
     EXPECT_FALSE(p->get("fields"));
     EXPECT_FALSE(p->get("ids"));
     EXPECT_FALSE(p->get("n"));
+}
+
+TEST(FormJson, AnObjectOneLevelDeepIsNamedAsAFormNamesIt)
+{
+    auto p = parse_params(request("application/json",
+        R"({"home":{"last_read_id":"103","n":7,"on":true},"notifications":{"last_read_id":"5"}})"));
+    ASSERT_TRUE(p) << describe(p);
+    EXPECT_EQ(p->get_or("home[last_read_id]"), "103");
+    EXPECT_EQ(p->get_or("home[n]"), "7");
+    EXPECT_EQ(p->get_or("home[on]"), "true");
+    EXPECT_EQ(p->get_or("notifications[last_read_id]"), "5");
+    EXPECT_EQ(p->fields.size(), 4u);
+}
+
+TEST(FormJson, ObjectsDeeperThanOneLevelAndArraysInsideThemAreSkipped)
+{
+    auto p = parse_params(request("application/json", R"({"a":{"b":{"c":"d"},"e":[1],"f":null,"g":"h"}})"));
+    ASSERT_TRUE(p) << describe(p);
+    EXPECT_FALSE(p->get("a[b]"));
+    EXPECT_FALSE(p->get("a[b][c]"));
+    EXPECT_FALSE(p->get("a[e]"));
+    EXPECT_FALSE(p->get("a[f]"));
+    EXPECT_EQ(p->get_or("a[g]"), "h");
+    EXPECT_EQ(p->fields.size(), 1u);
 }
 
 TEST(FormJson, ArrayBodyIsInvalidInput)

@@ -25,6 +25,15 @@ Result<std::unique_ptr<Store>> reopen(const std::filesystem::path& path, bool mi
     return open_sqlite_store(options);
 }
 
+// Whether `table` exists and was created STRICT.
+bool is_strict_table(const std::filesystem::path& database, std::string_view table)
+{
+    return query_int(database,
+               "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = '" + std::string(table)
+                   + "' AND sql LIKE '%STRICT%'")
+        == 1;
+}
+
 TEST(Migrations, NewFileReachesTheLatestSchemaVersion)
 {
     auto db = testkit::open_test_store();
@@ -157,7 +166,8 @@ TEST(Migrations, AVersionTwoDatabaseMigratesToThreeKeepingItsRows)
     db->store.reset();
     // Back to what version 2 left on disk.
     ASSERT_TRUE(testkit::exec_sql(db->database_path,
-        "DROP TABLE oauth_tokens; DROP TABLE oauth_authorization_codes; DROP TABLE oauth_applications;"
+        "DROP TABLE markers; DROP TABLE notifications; DELETE FROM schema_migrations WHERE version = 5;"
+        " DROP TABLE oauth_tokens; DROP TABLE oauth_authorization_codes; DROP TABLE oauth_applications;"
         " DELETE FROM schema_migrations WHERE version = 4;"
         " DROP TABLE deliveries; DROP TABLE outbound_activities; DROP TABLE peer_health;"
         " DROP TABLE inbox_ledger; DROP TABLE interactions; DROP TABLE mentions;"
@@ -191,6 +201,18 @@ TEST(Migrations, TheOAuthTablesArriveWithVersionFourAndKeepNoSecretInClear)
     EXPECT_EQ(query_int(db->database_path,
                   "SELECT count(*) FROM pragma_table_info('oauth_applications') WHERE name = 'client_secret'"),
         0);
+}
+
+TEST(Migrations, NotificationsAndMarkersArriveWithVersionFive)
+{
+    auto db = testkit::open_test_store();
+    ASSERT_TRUE(db) << describe(db);
+    EXPECT_GE(latest_schema_version(), 5);
+    for (const char* table : { "notifications", "markers" })
+        EXPECT_TRUE(is_strict_table(db->database_path, table)) << table;
+    EXPECT_EQ(query_int(db->database_path,
+                  "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name = 'notifications_once'"),
+        1);
 }
 
 } // namespace
