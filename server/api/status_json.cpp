@@ -193,6 +193,11 @@ Status write_status(JsonWriter& w, storage::Repositories& repos, const Context& 
         w.Key(kind == model::InteractionKind::Like ? "favourited" : "reblogged");
         w.Bool(mine->has_value());
     }
+    auto bookmark = repos.bookmarks().find(viewer.id, s.id);
+    if (!bookmark)
+        return forward(bookmark);
+    w.Key("bookmarked");
+    w.Bool(bookmark->has_value());
     w.Key("replies_count");
     w.Int(0);
     w.EndObject();
@@ -260,12 +265,16 @@ storage::StatusQuery page_query(const Request& req, int default_limit, int max_l
     if (auto v = req.query_param("max_id"); v)
         if (auto id = parse_id(*v); id)
             q.max_id = *id;
+    // since_id: the newest items above the bound; min_id: the items just above it (Mastodon's
+    // gap filling). min_id wins when both are sent.
     if (auto v = req.query_param("since_id"); v)
         if (auto id = parse_id(*v); id)
             q.min_id = *id;
     if (auto v = req.query_param("min_id"); v)
-        if (auto id = parse_id(*v); id)
+        if (auto id = parse_id(*v); id) {
             q.min_id = *id;
+            q.end = storage::PageEnd::Oldest;
+        }
     if (auto v = req.query_param("limit"); v)
         if (auto n = parse_id(*v); n)
             q.limit = static_cast<int>(std::clamp<Id>(*n, 1, max_limit));

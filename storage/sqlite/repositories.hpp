@@ -19,6 +19,8 @@ public:
     Status update_state(Id id, model::AccountState state, std::string_view reason,
                         std::optional<Id> moderator, TimePoint at) override;
     Status update_password_hash(Id id, std::string_view hash, TimePoint at) override;
+    Status update_profile(const model::Account& account, TimePoint at) override;
+    Result<std::vector<model::Account>> search(std::string_view prefix, int limit) override;
     Result<std::string> private_key_pem(Id id) override;
     Result<std::int64_t> count(std::optional<model::AccountState> state) override;
 
@@ -80,6 +82,8 @@ public:
     Result<std::optional<model::RemoteActor>> find_by_key_id(std::string_view key_id) override;
     Result<std::optional<model::RemoteActor>> find_by_handle(
         std::string_view username, std::string_view host) override;
+    Result<std::vector<model::RemoteActor>> search(
+        std::string_view username_prefix, std::string_view host_prefix, int limit) override;
 
 private:
     Connection& db_;
@@ -140,6 +144,10 @@ public:
     Result<std::optional<model::Interaction>> find_by_uri(std::string_view uri) override;
     Status remove(Id id) override;
     Result<std::int64_t> count(model::InteractionKind kind, Id status_id) override;
+    Result<std::vector<model::Interaction>> by_actor(
+        model::InteractionKind kind, model::ActorRef actor, const PageQuery& page) override;
+    Result<std::vector<model::Interaction>> on_status(
+        model::InteractionKind kind, Id status_id, const PageQuery& page) override;
 
 private:
     Connection& db_;
@@ -201,6 +209,29 @@ private:
     Connection& db_;
 };
 
+class SqliteBookmarkRepository final : public BookmarkRepository {
+public:
+    explicit SqliteBookmarkRepository(Connection& c) : db_(c) {}
+    Result<model::Bookmark> insert(const model::Bookmark& bookmark) override;
+    Result<std::optional<model::Bookmark>> find(Id account_id, Id status_id) override;
+    Status remove(Id account_id, Id status_id) override;
+    Result<std::vector<model::Bookmark>> list(Id account_id, const PageQuery& page) override;
+
+private:
+    Connection& db_;
+};
+
+class SqliteIdempotencyRepository final : public IdempotencyRepository {
+public:
+    explicit SqliteIdempotencyRepository(Connection& c) : db_(c) {}
+    Result<std::optional<Id>> find(Id account_id, std::string_view key_hash, TimePoint not_before) override;
+    Status insert(Id account_id, std::string_view key_hash, Id status_id, TimePoint at) override;
+    Result<std::int64_t> prune(TimePoint before) override;
+
+private:
+    Connection& db_;
+};
+
 class SqliteRepositories final : public Repositories {
 public:
     explicit SqliteRepositories(Connection& c)
@@ -216,6 +247,8 @@ public:
         , inbox_ledger_(c)
         , deliveries_(c)
         , oauth_(c)
+        , bookmarks_(c)
+        , idempotency_keys_(c)
     { }
     AccountRepository& accounts() override { return accounts_; }
     SessionRepository& sessions() override { return sessions_; }
@@ -229,6 +262,8 @@ public:
     InboxLedger& inbox_ledger() override { return inbox_ledger_; }
     DeliveryRepository& deliveries() override { return deliveries_; }
     OAuthRepository& oauth() override { return oauth_; }
+    BookmarkRepository& bookmarks() override { return bookmarks_; }
+    IdempotencyRepository& idempotency_keys() override { return idempotency_keys_; }
 
 private:
     SqliteAccountRepository accounts_;
@@ -243,6 +278,8 @@ private:
     SqliteInboxLedger inbox_ledger_;
     SqliteDeliveryRepository deliveries_;
     SqliteOAuthRepository oauth_;
+    SqliteBookmarkRepository bookmarks_;
+    SqliteIdempotencyRepository idempotency_keys_;
 };
 
 } // namespace confrere::storage::sqlite
