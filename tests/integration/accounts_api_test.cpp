@@ -298,7 +298,13 @@ TEST_F(AccountsApi, EndpointsNeedTheirScope)
 // A second instance, started with a small limit, proves the limit comes from the configuration.
 class ShortStatuses : public AccountsApi {
 protected:
-    ShortStatuses() : AccountsApi(InstanceOptions { .status_max_characters = 20 }) { }
+    ShortStatuses() : AccountsApi(short_limit()) { }
+    static InstanceOptions short_limit()
+    {
+        InstanceOptions options;
+        options.status_max_characters = 20;
+        return options;
+    }
 };
 
 TEST_F(ShortStatuses, TheConfiguredLimitCountsCharactersAndIsShownInTheInstance)
