@@ -14,10 +14,12 @@ Status check_profile_text(std::string_view value, std::size_t max, const char* f
         return fail(ErrorKind::Unprocessable, std::string(what) + " is not valid UTF-8 text.", {}, field);
     for (char c : value)
         if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\r' && c != '\t')
-            return fail(ErrorKind::Unprocessable, std::string(what) + " contains control characters.", {}, field);
+            return fail(
+                ErrorKind::Unprocessable, std::string(what) + " contains control characters.", {}, field);
     if (text::count_code_points(value) > max)
         return fail(ErrorKind::Unprocessable,
-            std::string(what) + " is too long (maximum is " + std::to_string(max) + " characters).", {}, field);
+            std::string(what) + " is too long (maximum is " + std::to_string(max) + " characters).", {},
+            field);
     return ok();
 }
 
@@ -111,12 +113,12 @@ Result<AccountMatches> ProfileService::search(
                     return forward(follow);
                 return *follow && (*follow)->state == model::FollowState::Accepted;
             };
-            if (auto kept = keep_if(
-                    matches.local, [&](const model::Account& a) { return followed(model::local_actor(a.id)); });
+            if (auto kept = keep_if(matches.local,
+                    [&](const model::Account& a) { return followed(model::local_actor(a.id)); });
                 !kept)
                 return kept;
-            return keep_if(
-                matches.remote, [&](const model::RemoteActor& a) { return followed(model::remote_actor(a.id)); });
+            return keep_if(matches.remote,
+                [&](const model::RemoteActor& a) { return followed(model::remote_actor(a.id)); });
         });
     if (!done)
         return forward(done);

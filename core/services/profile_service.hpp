@@ -21,10 +21,10 @@ inline constexpr std::size_t kMaxNoteCharacters = 500;
 // What a member changes; an unset member stays as it is.
 struct ProfileChange {
     std::optional<std::string> display_name; // plain text
-    std::optional<std::string> note;         // plain text (rendered escaped)
+    std::optional<std::string> note; // plain text (rendered escaped)
     std::optional<bool> locked;
-    std::optional<bool> discoverable;        // listed in the members' directory and search
-    std::optional<std::string> locale;       // "fr" or "en"; anything else is ignored
+    std::optional<bool> discoverable; // listed in the members' directory and search
+    std::optional<std::string> locale; // "fr" or "en"; anything else is ignored
 };
 
 // Local members and known remote actors matching a search.
@@ -35,7 +35,10 @@ struct AccountMatches {
 
 class ProfileService {
 public:
-    ProfileService(storage::Store& store, const Clock& clock) : store_(store), clock_(clock) { }
+    ProfileService(storage::Store& store, const Clock& clock)
+        : store_(store)
+        , clock_(clock)
+    { }
 
     // Applies `change` to the member's own profile in one transaction and returns the account
     // as stored. Unprocessable (field "display_name" or "note") for text too long or not UTF-8;

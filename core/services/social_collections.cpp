@@ -145,8 +145,9 @@ Status SocialService::unbookmark(const model::Account& member, Id status_id)
 {
     if (auto allowed = require_member_reader(member); !allowed)
         return allowed;
-    return write(
-        [&](storage::Repositories& repos) -> Status { return repos.bookmarks().remove(member.id, status_id); });
+    return write([&](storage::Repositories& repos) -> Status {
+        return repos.bookmarks().remove(member.id, status_id);
+    });
 }
 
 Result<StatusPage> SocialService::bookmarks(const model::Account& member, const storage::PageQuery& page)
@@ -164,9 +165,11 @@ Result<StatusPage> SocialService::favourites(const model::Account& member, const
     return listed_statuses<model::Interaction>(
         store_, member, page,
         [&](storage::Repositories& repos, const storage::PageQuery& q) {
-            return repos.interactions().by_actor(model::InteractionKind::Like, model::local_actor(member.id), q);
+            return repos.interactions().by_actor(
+                model::InteractionKind::Like, model::local_actor(member.id), q);
         },
-        [](const model::Interaction& i) { return i.status_id; }, [](const model::Interaction& i) { return i.id; });
+        [](const model::Interaction& i) { return i.status_id; },
+        [](const model::Interaction& i) { return i.id; });
 }
 
 Result<ActorPage> SocialService::interacted_by(
@@ -231,7 +234,8 @@ Result<ActorPage> SocialService::follows_page(
     q.end = page.end;
     ActorPage result;
     auto done = store_.read([&](storage::Repositories& repos) -> Status {
-        auto found = followers ? repos.follows().followers_of(account, q) : repos.follows().followed_by(account, q);
+        auto found
+            = followers ? repos.follows().followers_of(account, q) : repos.follows().followed_by(account, q);
         if (!found)
             return forward(found);
         if (!found->empty()) {

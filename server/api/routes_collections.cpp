@@ -13,7 +13,8 @@ using http::Response;
 namespace {
 
 // GET /api/v1/bookmarks and /api/v1/favourites: the caller's own, paged by their own ids.
-template <class List> Response own_statuses(Context& ctx, const Request& req, std::string_view scope, List list)
+template <class List>
+Response own_statuses(Context& ctx, const Request& req, std::string_view scope, List list)
 {
     auto caller = authenticate_member(ctx, req, scope);
     if (!caller)
@@ -50,16 +51,20 @@ void register_collection_routes(http::Router& router, Context& ctx)
             "write:bookmarks");
     });
     router.add("GET", "/api/v1/bookmarks", [&ctx](const Request& req, const PathParams&) {
-        return own_statuses(ctx, req, "read:bookmarks", [&](const model::Account& me, const storage::PageQuery& q) {
-            return ctx.social->social.bookmarks(me, q);
-        });
+        return own_statuses(
+            ctx, req, "read:bookmarks", [&](const model::Account& me, const storage::PageQuery& q) {
+                return ctx.social->social.bookmarks(me, q);
+            });
     });
     router.add("GET", "/api/v1/favourites", [&ctx](const Request& req, const PathParams&) {
-        return own_statuses(ctx, req, "read:favourites",
-            [&](const model::Account& me, const storage::PageQuery& q) { return ctx.social->social.favourites(me, q); });
+        return own_statuses(
+            ctx, req, "read:favourites", [&](const model::Account& me, const storage::PageQuery& q) {
+                return ctx.social->social.favourites(me, q);
+            });
     });
-    for (auto [path, kind] : { std::pair { "/api/v1/statuses/:id/favourited_by", model::InteractionKind::Like },
-             std::pair { "/api/v1/statuses/:id/reblogged_by", model::InteractionKind::Announce } }) {
+    for (auto [path, kind] :
+        { std::pair { "/api/v1/statuses/:id/favourited_by", model::InteractionKind::Like },
+            std::pair { "/api/v1/statuses/:id/reblogged_by", model::InteractionKind::Announce } }) {
         router.add("GET", path, [&ctx, kind](const Request& req, const PathParams& p) {
             return with_member_and_id(
                 ctx, req, p,

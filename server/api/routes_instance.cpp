@@ -40,7 +40,8 @@ void write_statuses_configuration(JsonWriter& w, const Context& ctx)
     w.Key("statuses");
     w.StartObject();
     w.Key("max_characters");
-    w.Uint64(ctx.social != nullptr ? ctx.social->social.limits().max_characters : ctx.config.status_max_characters);
+    w.Uint64(ctx.social != nullptr ? ctx.social->social.limits().max_characters
+                                   : ctx.config.status_max_characters);
     w.Key("max_media_attachments");
     w.Int(0);
     w.Key("characters_reserved_per_url");
@@ -153,8 +154,9 @@ Response handle_instance_v2(Context& ctx)
     w.Key("supported_mime_types");
     w.StartArray();
     w.EndArray();
-    write_zeros(w, { "image_size_limit", "image_matrix_limit", "video_size_limit", "video_frame_rate_limit",
-                       "video_matrix_limit" });
+    write_zeros(w,
+        { "image_size_limit", "image_matrix_limit", "video_size_limit", "video_frame_rate_limit",
+            "video_matrix_limit" });
     w.EndObject();
     w.Key("polls");
     w.StartObject();
@@ -215,18 +217,18 @@ Response handle_preferences(Context& ctx, const Request& req)
 
 void register_instance_routes(http::Router& router, Context& ctx)
 {
-    router.add("GET", "/api/v1/instance", [&ctx](const Request&, const PathParams&) { return handle_instance_v1(ctx); });
-    router.add("GET", "/api/v2/instance", [&ctx](const Request&, const PathParams&) { return handle_instance_v2(ctx); });
+    router.add("GET", "/api/v1/instance",
+        [&ctx](const Request&, const PathParams&) { return handle_instance_v1(ctx); });
+    router.add("GET", "/api/v2/instance",
+        [&ctx](const Request&, const PathParams&) { return handle_instance_v2(ctx); });
     // No rules are published yet; the charter lives on the web pages.
-    router.add("GET", "/api/v1/instance/rules", [](const Request&, const PathParams&) {
-        return http::json_response(200, "[]");
-    });
+    router.add("GET", "/api/v1/instance/rules",
+        [](const Request&, const PathParams&) { return http::json_response(200, "[]"); });
     router.add("GET", "/api/v1/preferences",
         [&ctx](const Request& req, const PathParams&) { return handle_preferences(ctx, req); });
     // An instance without custom emojis: the real answer, public as in Mastodon.
-    router.add("GET", "/api/v1/custom_emojis", [](const Request&, const PathParams&) {
-        return http::json_response(200, "[]");
-    });
+    router.add("GET", "/api/v1/custom_emojis",
+        [](const Request&, const PathParams&) { return http::json_response(200, "[]"); });
 }
 
 } // namespace confrere::server::api

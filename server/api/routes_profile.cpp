@@ -109,7 +109,8 @@ NestedProfile nested_json(const Request& req)
         if (!pair.IsObject())
             return false;
         for (const char* key : { "name", "value" })
-            if (auto m = pair.FindMember(key); m != pair.MemberEnd() && m->value.IsString() && m->value.GetStringLength() > 0)
+            if (auto m = pair.FindMember(key);
+                m != pair.MemberEnd() && m->value.IsString() && m->value.GetStringLength() > 0)
                 return true;
         return false;
     };
@@ -170,7 +171,8 @@ void register_profile_routes(http::Router& router, Context& ctx)
 {
     router.add("GET", "/api/v1/accounts/:id/statuses", [&ctx](const Request& req, const PathParams& p) {
         return with_member_and_id(
-            ctx, req, p, [&](const model::Account& me, Id id) { return handle_account_statuses(ctx, req, me, id); },
+            ctx, req, p,
+            [&](const model::Account& me, Id id) { return handle_account_statuses(ctx, req, me, id); },
             "read:statuses");
     });
     for (auto [path, followers] : { std::pair { "/api/v1/accounts/:id/followers", true },
@@ -192,7 +194,8 @@ void register_profile_routes(http::Router& router, Context& ctx)
     }
     router.add("GET", "/api/v1/accounts/search",
         [&ctx](const Request& req, const PathParams&) { return handle_search(ctx, req); });
-    router.add("PATCH", "/api/v1/accounts/update_credentials",
+    router.add(
+        "PATCH", "/api/v1/accounts/update_credentials",
         [&ctx](const Request& req, const PathParams&) { return handle_update_credentials(ctx, req); },
         http::RouteLimits { ctx.config.max_upload_bytes });
 }

@@ -76,7 +76,8 @@ Result<std::optional<Id>> SqliteIdempotencyRepository::find(
     return first_row(*stmt, [](const Statement& s) { return s.int64(0); });
 }
 
-Status SqliteIdempotencyRepository::insert(Id account_id, std::string_view key_hash, Id status_id, TimePoint at)
+Status SqliteIdempotencyRepository::insert(
+    Id account_id, std::string_view key_hash, Id status_id, TimePoint at)
 {
     auto stmt = db_.prepare("INSERT INTO idempotency_keys (account_id, key_hash, status_id, created_at)"
                             " VALUES (?,?,?,?) ON CONFLICT (account_id, key_hash) DO UPDATE SET"

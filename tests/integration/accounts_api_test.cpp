@@ -13,7 +13,9 @@ namespace {
 
 class AccountsApi : public IntegrationTest {
 protected:
-    explicit AccountsApi(InstanceOptions options = {}) : IntegrationTest(std::move(options)) { }
+    explicit AccountsApi(InstanceOptions options = {})
+        : IntegrationTest(std::move(options))
+    { }
 
     static std::string id_of(const HttpResponse& response)
     {
@@ -28,9 +30,11 @@ protected:
         return id_of(me);
     }
 
-    std::string post_status(HttpClient& client, const std::string& text, const std::string& visibility = "public")
+    std::string post_status(
+        HttpClient& client, const std::string& text, const std::string& visibility = "public")
     {
-        auto response = client.post_form("/api/v1/statuses", { { "status", text }, { "visibility", visibility } });
+        auto response
+            = client.post_form("/api/v1/statuses", { { "status", text }, { "visibility", visibility } });
         EXPECT_EQ(response.status, 200) << response;
         return id_of(response);
     }
@@ -63,7 +67,8 @@ protected:
     std::string token_with_scope(const std::string& username, const std::string& scope)
     {
         auto app = instance_.client().post_form("/api/v1/apps",
-            { { "client_name", "Tusky" }, { "redirect_uris", "urn:ietf:wg:oauth:2.0:oob" }, { "scopes", scope } });
+            { { "client_name", "Tusky" }, { "redirect_uris", "urn:ietf:wg:oauth:2.0:oob" },
+                { "scopes", scope } });
         EXPECT_EQ(app.status, 200) << app;
         auto doc = app.json();
         auto token = instance_.client().post_form("/oauth/token",
@@ -88,7 +93,8 @@ TEST_F(AccountsApi, ABookmarkShowsInTheStatusAndTheListPagedByItsOwnId)
     EXPECT_EQ(json_bool(marked, "/bookmarked"), "true");
     ASSERT_EQ(bob.post_form("/api/v1/statuses/" + first + "/bookmark", {}).status, 200) << "idempotent";
     ASSERT_EQ(bob.post_form("/api/v1/statuses/" + second + "/bookmark", {}).status, 200);
-    EXPECT_EQ(json_bool(alice.get("/api/v1/statuses/" + first), "/bookmarked"), "false") << "bob's, not alice's";
+    EXPECT_EQ(json_bool(alice.get("/api/v1/statuses/" + first), "/bookmarked"), "false")
+        << "bob's, not alice's";
 
     auto list = bob.get("/api/v1/bookmarks");
     ASSERT_EQ(list.status, 200) << list;
@@ -170,12 +176,14 @@ TEST_F(AccountsApi, AnAccountsStatusesAndFollowListsShowWhatTheCallerMayRead)
 
     ASSERT_EQ(bob.post_form("/api/v1/accounts/" + alice_id + "/follow", {}).status, 200);
     EXPECT_EQ(ids(bob.get("/api/v1/accounts/" + alice_id + "/statuses")),
-        (std::vector<std::string> { s3, hidden, s2, s1 })) << "a follower reads followers-only posts";
+        (std::vector<std::string> { s3, hidden, s2, s1 }))
+        << "a follower reads followers-only posts";
     auto followers = alice.get("/api/v1/accounts/" + alice_id + "/followers");
     ASSERT_EQ(followers.status, 200) << followers;
     EXPECT_EQ(ids(followers), std::vector<std::string> { bob_id });
     EXPECT_FALSE(followers.header("Link").empty());
-    EXPECT_EQ(ids(alice.get("/api/v1/accounts/" + bob_id + "/following")), std::vector<std::string> { alice_id });
+    EXPECT_EQ(
+        ids(alice.get("/api/v1/accounts/" + bob_id + "/following")), std::vector<std::string> { alice_id });
     EXPECT_TRUE(ids(alice.get("/api/v1/accounts/" + bob_id + "/followers")).empty());
     EXPECT_TRUE(is_json_error(alice.get("/api/v1/accounts/987654321/followers"), 404));
 }
@@ -207,15 +215,16 @@ TEST_F(AccountsApi, UpdateCredentialsChangesTheProfileAndRefusesWhatItCannotKeep
     auto too_long = patch_form(alice, { { "display_name", std::string(101, 'x') }, { "locked", "true" } });
     EXPECT_TRUE(is_json_error(too_long, 422));
     EXPECT_FALSE(field_error(too_long, "display_name").empty()) << too_long;
-    auto fields = patch_form(alice, { { "fields_attributes[0][name]", "Site" }, { "fields_attributes[0][value]", "x" } });
+    auto fields = patch_form(
+        alice, { { "fields_attributes[0][name]", "Site" }, { "fields_attributes[0][value]", "x" } });
     EXPECT_TRUE(is_json_error(fields, 422));
     EXPECT_FALSE(field_error(fields, "fields_attributes").empty()) << fields;
 
     std::string body = "--XyZ\r\nContent-Disposition: form-data; name=\"display_name\"\r\n\r\nAvec photo\r\n"
                        "--XyZ\r\nContent-Disposition: form-data; name=\"avatar\"; filename=\"a.png\"\r\n"
                        "Content-Type: image/png\r\n\r\n\x89PNG\r\n--XyZ--\r\n";
-    auto avatar = alice.request("PATCH", "/api/v1/accounts/update_credentials", body,
-        "multipart/form-data; boundary=XyZ", {});
+    auto avatar = alice.request(
+        "PATCH", "/api/v1/accounts/update_credentials", body, "multipart/form-data; boundary=XyZ", {});
     EXPECT_TRUE(is_json_error(avatar, 422));
     EXPECT_NE(avatar.body.find("Images are not supported yet"), std::string::npos) << avatar;
 
@@ -276,8 +285,8 @@ TEST_F(AccountsApi, ARepeatedIdempotencyKeyReturnsTheSameStatusAndCreatesNoOther
     EXPECT_EQ(id_of(again), id_of(first));
     EXPECT_EQ(ids(alice.get("/api/v1/accounts/" + account_id(alice) + "/statuses")),
         std::vector<std::string> { id_of(first) });
-    auto too_long = alice.post_form("/api/v1/statuses", { { "status", "x" } },
-        { { "Idempotency-Key", std::string(65, 'k') } });
+    auto too_long = alice.post_form(
+        "/api/v1/statuses", { { "status", "x" } }, { { "Idempotency-Key", std::string(65, 'k') } });
     EXPECT_TRUE(is_json_error(too_long, 422));
 }
 
@@ -298,7 +307,9 @@ TEST_F(AccountsApi, EndpointsNeedTheirScope)
 // A second instance, started with a small limit, proves the limit comes from the configuration.
 class ShortStatuses : public AccountsApi {
 protected:
-    ShortStatuses() : AccountsApi(short_limit()) { }
+    ShortStatuses()
+        : AccountsApi(short_limit())
+    { }
     static InstanceOptions short_limit()
     {
         InstanceOptions options;

@@ -118,7 +118,8 @@ TEST_F(CollectionsRepositoryTest, BookmarksArePagedByTheirOwnIdNotTheStatusId)
 TEST_F(CollectionsRepositoryTest, AnIdempotencyKeyIsFoundUntilItExpiresAndThenPruned)
 {
     model::Status s = add_status(local_actor(alice_), Audience::Instance);
-    ASSERT_TRUE(write([&](Repositories& r) { return r.idempotency_keys().insert(alice_, "k1", s.id, at(10)); }));
+    ASSERT_TRUE(
+        write([&](Repositories& r) { return r.idempotency_keys().insert(alice_, "k1", s.id, at(10)); }));
     auto found = read([&](Repositories& r) { return r.idempotency_keys().find(alice_, "k1", at(0)); });
     ASSERT_TRUE(found) << describe(found);
     EXPECT_EQ(*found, std::optional<Id>(s.id));
@@ -153,7 +154,9 @@ TEST_F(CollectionsRepositoryTest, InteractionsAreListedByActorAndByStatusNewestF
 
     PageQuery page;
     page.max_id = remote_like.id;
-    auto likers = read([&](Repositories& r) { return r.interactions().on_status(model::InteractionKind::Like, a.id, page); });
+    auto likers = read([&](Repositories& r) {
+        return r.interactions().on_status(model::InteractionKind::Like, a.id, page);
+    });
     ASSERT_TRUE(likers) << describe(likers);
     ASSERT_EQ(likers->size(), 1u);
     EXPECT_EQ((*likers)[0].actor, local_actor(alice_));
