@@ -34,6 +34,11 @@ void write_languages(JsonWriter& w, const Context& ctx)
     w.EndArray();
 }
 
+std::uint64_t max_characters(const Context& ctx)
+{
+    return ctx.social != nullptr ? ctx.social->social.limits().max_characters : ctx.config.status_max_characters;
+}
+
 // configuration.statuses, the same in v1 and v2. No media yet: no attachments.
 void write_statuses_configuration(JsonWriter& w, const Context& ctx)
 {
@@ -98,6 +103,9 @@ Response handle_instance_v1(Context& ctx)
     w.StartObject();
     write_statuses_configuration(w, ctx);
     w.EndObject();
+    // Pleroma's v1 key, which some clients read instead of configuration.statuses.
+    w.Key("max_toot_chars");
+    w.Uint64(max_characters(ctx));
     write_confrere(w, ctx);
     w.EndObject();
     return http::json_response(200, buf.GetString());

@@ -333,6 +333,11 @@ TEST_F(ShortStatuses, TheConfiguredLimitCountsCharactersAndIsShownInTheInstance)
         ASSERT_TRUE(max != nullptr && max->IsUint64()) << path;
         EXPECT_EQ(max->GetUint64(), 20u) << path;
     }
+    auto v1 = instance_.client().get("/api/v1/instance");
+    auto v1_doc = v1.json();
+    const rapidjson::Value* toot_chars = json_at(v1_doc, "/max_toot_chars");
+    ASSERT_TRUE(toot_chars != nullptr && toot_chars->IsUint64()) << v1;
+    EXPECT_EQ(toot_chars->GetUint64(), 20u);
 }
 
 } // namespace
