@@ -69,6 +69,18 @@ Result<std::optional<model::Status>> readable_status(
     return status;
 }
 
+// A reply to the author's own status (a thread), which exclude_replies keeps as Mastodon does.
+// A parent not stored here counts as someone else's.
+Result<bool> is_self_reply(storage::Repositories& repos, const model::Status& s)
+{
+    if (!s.in_reply_to_id)
+        return false;
+    auto parent = repos.statuses().find_by_id(*s.in_reply_to_id);
+    if (!parent)
+        return forward(parent);
+    return *parent && (*parent)->author == s.author;
+}
+
 // Statuses listed by another row (a bookmark, a Like) whose id pages them.
 struct ListedStatus {
     Id cursor = 0;
@@ -206,8 +218,11 @@ Result<std::vector<model::Status>> SocialService::author_statuses(
         auto kept = read_filtered(
             query.page, [&](const storage::StatusQuery& q) { return repos.statuses().by_author(author, q); },
             [&](const model::Status& s) -> Result<bool> {
-                if (query.exclude_replies && !s.in_reply_to_uri.empty())
-                    return false;
+                if (query.exclude_replies && !s.in_reply_to_uri.empty()) {
+                    auto self = is_self_reply(repos, s);
+                    if (!self || !*self)
+                        return self;
+                }
                 return can_read(repos, reader, s);
             },
             [](const model::Status& s) { return s.id; });

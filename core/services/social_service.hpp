@@ -52,7 +52,7 @@ struct ActorPage {
 // GET /api/v1/accounts/:id/statuses.
 struct AuthorStatusesQuery {
     storage::StatusQuery page;
-    bool exclude_replies = false;
+    bool exclude_replies = false; // replies to others (a reply to oneself stays: a thread)
 };
 
 // A status's place in its thread, as a reader sees it (Mastodon's Context): the readable
