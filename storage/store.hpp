@@ -65,6 +65,12 @@ public:
     virtual Status update_state(Id id, model::AccountState state, std::string_view reason,
                                 std::optional<Id> moderator, TimePoint at) = 0;
     virtual Status update_password_hash(Id id, std::string_view hash, TimePoint at) = 0;
+    // Replaces display_name, note, locked, discoverable and locale (the profile a member edits).
+    // NotFound if the account does not exist.
+    virtual Status update_profile(const model::Account& account, TimePoint at) = 0;
+    // Active, discoverable accounts whose username or display name starts with `prefix`
+    // (case-insensitive for ASCII), usernames first, then by username.
+    virtual Result<std::vector<model::Account>> search(std::string_view prefix, int limit) = 0;
     virtual Result<std::string> private_key_pem(Id id) = 0;
     virtual Result<std::int64_t> count(std::optional<model::AccountState> state) = 0;
 };
@@ -121,12 +127,31 @@ public:
     // Case-insensitive on both parts; `host` as stored (lower case).
     virtual Result<std::optional<model::RemoteActor>> find_by_handle(std::string_view username,
                                                                      std::string_view host) = 0;
+    // Known actors whose username starts with `username_prefix` (case-insensitive for ASCII) and,
+    // when `host_prefix` is not empty, whose host starts with it; by username then host.
+    virtual Result<std::vector<model::RemoteActor>> search(std::string_view username_prefix,
+                                                           std::string_view host_prefix, int limit) = 0;
+};
+
+// Which end of the window between min_id and max_id a page is cut from. Mastodon's since_id
+// takes the newest items above the bound; its min_id takes the items just above the bound
+// (what clients use to fill a gap). Both pages are returned newest first.
+enum class PageEnd { Newest, Oldest };
+
+// A page of rows ordered by their own id (statuses, follows, bookmarks, interactions).
+struct PageQuery {
+    std::optional<Id> max_id; // exclusive upper bound (older than)
+    std::optional<Id> min_id; // exclusive lower bound (newer than)
+    int limit = 20;
+    PageEnd end = PageEnd::Newest;
 };
 
 struct FollowQuery {
     std::optional<model::FollowState> state; // nullopt: both
     std::optional<Id> max_id; // exclusive, on follows.id (newest first)
+    std::optional<Id> min_id; // exclusive lower bound on follows.id
     int limit = 40;
+    PageEnd end = PageEnd::Newest;
 };
 
 class FollowRepository {
@@ -152,10 +177,8 @@ public:
     virtual Result<std::vector<std::string>> follower_inboxes(model::ActorRef followee) = 0;
 };
 
-struct StatusQuery {
-    std::optional<Id> max_id; // exclusive upper bound on statuses.id (older than)
-    std::optional<Id> min_id; // exclusive lower bound (newer than)
-    int limit = 20;
+// A page of statuses by statuses.id (PageQuery's bounds).
+struct StatusQuery : PageQuery {
     bool include_deleted = false;
 };
 
@@ -207,6 +230,12 @@ public:
     // The actors with an interaction of this kind with the status, oldest first, at most `limit`.
     virtual Result<std::vector<model::ActorRef>> actors(
         model::InteractionKind kind, Id status_id, int limit) = 0;
+    // Interactions of one kind by `actor`, newest first, paged by interaction id.
+    virtual Result<std::vector<model::Interaction>> by_actor(
+        model::InteractionKind kind, model::ActorRef actor, const PageQuery& page) = 0;
+    // Interactions of one kind with a status, newest first, paged by interaction id.
+    virtual Result<std::vector<model::Interaction>> on_status(
+        model::InteractionKind kind, Id status_id, const PageQuery& page) = 0;
 };
 
 struct NotificationQuery {
@@ -254,6 +283,32 @@ public:
     // Sets last_read_id and updated_at, version 1 for a new marker and +1 otherwise; returns it.
     virtual Result<model::Marker> save(
         Id account_id, model::MarkerTimeline timeline, Id last_read_id, TimePoint at) = 0;
+};
+
+// Statuses a local account keeps for later (private to the account, never federated).
+class BookmarkRepository {
+public:
+    virtual ~BookmarkRepository() = default;
+    // Stores the bookmark unless the account already has one for this status (then returns
+    // that one).
+    virtual Result<model::Bookmark> insert(const model::Bookmark& bookmark) = 0;
+    virtual Result<std::optional<model::Bookmark>> find(Id account_id, Id status_id) = 0;
+    // No-op if there is none.
+    virtual Status remove(Id account_id, Id status_id) = 0;
+    // The account's bookmarks, newest first, paged by bookmark id.
+    virtual Result<std::vector<model::Bookmark>> list(Id account_id, const PageQuery& page) = 0;
+};
+
+// Idempotency-Key of POST /api/v1/statuses: which status a key already created.
+class IdempotencyRepository {
+public:
+    virtual ~IdempotencyRepository() = default;
+    // The status created with this key by this account since `not_before`.
+    virtual Result<std::optional<Id>> find(Id account_id, std::string_view key_hash, TimePoint not_before) = 0;
+    // Records (or, for an expired key, replaces) the key's status.
+    virtual Status insert(Id account_id, std::string_view key_hash, Id status_id, TimePoint at) = 0;
+    // Forgets keys recorded before `before`; returns how many.
+    virtual Result<std::int64_t> prune(TimePoint before) = 0;
 };
 
 // Ids of inbound activities already processed (replays and duplicate deliveries are ignored).
@@ -352,6 +407,9 @@ public:
     virtual OAuthRepository& oauth() = 0;
     virtual NotificationRepository& notifications() = 0;
     virtual MarkerRepository& markers() = 0;
+
+    virtual BookmarkRepository& bookmarks() = 0;
+    virtual IdempotencyRepository& idempotency_keys() = 0;
 };
 
 // Writes one directory import in several short transactions, so registrations are not blocked

@@ -173,6 +173,15 @@ Fold fold_latin(char32_t cp, std::string& out)
 
 } // namespace
 
+std::size_t count_code_points(std::string_view utf8)
+{
+    std::size_t n = 0;
+    for (char c : utf8)
+        if ((static_cast<unsigned char>(c) & 0xC0) != 0x80)
+            ++n;
+    return n;
+}
+
 bool is_valid_utf8(std::string_view s)
 {
     const auto* p = reinterpret_cast<const unsigned char*>(s.data());

@@ -20,6 +20,10 @@ std::string fold_for_match(std::string_view utf8);
 // Escapes & < > " ' for HTML and XML text and attribute values.
 std::string escape_html(std::string_view s);
 
+// The number of Unicode code points of UTF-8 text (what Mastodon's character limits count);
+// each byte that does not start a code point's sequence counts for nothing.
+std::size_t count_code_points(std::string_view utf8);
+
 // Removes ASCII whitespace at both ends.
 std::string_view trim(std::string_view s);
 

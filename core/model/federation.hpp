@@ -123,6 +123,14 @@ struct Interaction {
     TimePoint created_at {};
 };
 
+// A status a local account bookmarked (private, never federated).
+struct Bookmark {
+    Id id = 0;
+    Id account_id = 0;
+    Id status_id = 0;
+    TimePoint created_at {};
+};
+
 // An activity to deliver, written in the same transaction as the change that caused it
 // (transactional outbox, DESIGN rule 5); one Delivery row per distinct inbox.
 struct OutboundActivity {

@@ -3,6 +3,7 @@
 #include <array>
 
 #include "core/base/text.hpp"
+#include "core/crypto/secrets.hpp"
 #include "core/services/access_policy.hpp"
 #include "core/services/notifications.hpp"
 
@@ -54,18 +55,23 @@ Result<std::optional<model::RemoteActor>> remote_of(storage::Repositories& repos
 }
 
 // The rules on what a member types: not empty, not too long, UTF-8.
-Status check_text(const PostRequest& request)
+Status check_text(const PostRequest& request, const PostingLimits& limits)
 {
     std::string_view text = text::trim(request.text);
     if (text.empty())
         return fail(ErrorKind::Unprocessable, "The status is empty.", {}, "status");
-    if (text.size() > kMaxStatusTextBytes)
-        return fail(ErrorKind::Unprocessable,
-            "The status is longer than " + std::to_string(kMaxStatusTextBytes) + " bytes.", {}, "status");
     if (!text::is_valid_utf8(text) || !text::is_valid_utf8(request.summary))
         return fail(ErrorKind::Unprocessable, "The status is not valid UTF-8 text.", {}, "status");
+    // Mastodon's words ("Text character limit of 500 exceeded"), so clients show them as is.
+    if (text.size() > kMaxStatusTextBytes || text::count_code_points(text) > limits.max_characters)
+        return fail(ErrorKind::Unprocessable,
+            "Text character limit of " + std::to_string(limits.max_characters) + " exceeded", {}, "status");
     if (request.summary.size() > kMaxSummaryBytes)
         return fail(ErrorKind::Unprocessable, "The content warning is too long.", {}, "spoiler_text");
+    if (request.idempotency_key.size() > kMaxIdempotencyKeyBytes)
+        return fail(ErrorKind::Unprocessable,
+            "The Idempotency-Key is longer than " + std::to_string(kMaxIdempotencyKeyBytes) + " bytes.", {},
+            "Idempotency-Key");
     return ok();
 }
 
@@ -135,7 +141,7 @@ Result<model::Status> SocialService::post(const model::Account& author, PostRequ
 {
     if (auto allowed = require_member_reader(author); !allowed)
         return forward(allowed);
-    if (auto valid = check_text(request); !valid)
+    if (auto valid = check_text(request, limits_); !valid)
         return forward(valid);
     std::string_view text = text::trim(request.text);
     if (request.audience == Audience::Group)
@@ -158,9 +164,31 @@ Result<model::Status> SocialService::post(const model::Account& author, PostRequ
     for (ActorRef ref : request.mentions)
         if (ref != status.author)
             add_unique(mentions, ref);
+    // Hashed like bearer secrets: a key may be anything a client chose.
+    const std::string key_hash
+        = request.idempotency_key.empty() ? std::string() : crypto::sha256_hex(request.idempotency_key);
+    std::optional<model::Status> replayed;
 
     std::vector<LiveEvent> events { { .kind = LiveEvent::Kind::StatusPosted, .status_id = status.id } };
     auto done = write([&](storage::Repositories& repos) -> Status {
+        if (!key_hash.empty()) {
+            const TimePoint now = clock_.now();
+            if (auto pruned = repos.idempotency_keys().prune(now - kIdempotencyKeyLifetime); !pruned)
+                return forward(pruned);
+            auto earlier = repos.idempotency_keys().find(author.id, key_hash, now - kIdempotencyKeyLifetime);
+            if (!earlier)
+                return forward(earlier);
+            if (*earlier) {
+                auto original = repos.statuses().find_by_id(**earlier);
+                if (!original)
+                    return forward(original);
+                // A status deleted since does not come back: the key then posts anew.
+                if (*original && !(*original)->deleted_at) {
+                    replayed = std::move(**original);
+                    return ok();
+                }
+            }
+        }
         if (request.in_reply_to) {
             auto parent = repos.statuses().find_by_id(*request.in_reply_to);
             if (!parent)
@@ -208,6 +236,9 @@ Result<model::Status> SocialService::post(const model::Account& author, PostRequ
         }
         if (auto inserted = repos.statuses().insert(status); !inserted)
             return inserted;
+        if (!key_hash.empty())
+            if (auto kept = repos.idempotency_keys().insert(author.id, key_hash, status.id, status.created_at); !kept)
+                return kept;
         if (!mentions.empty())
             if (auto added = repos.statuses().add_mentions(status.id, mentions); !added)
                 return added;
@@ -220,6 +251,8 @@ Result<model::Status> SocialService::post(const model::Account& author, PostRequ
     });
     if (!done)
         return forward(done);
+    if (replayed)
+        return std::move(*replayed); // an Idempotency-Key seen before: nothing was written
     publish(events);
     return status;
 }
@@ -305,7 +338,7 @@ Result<ThreadContext> SocialService::context(const model::Account& reader, Id st
 
 Result<model::Status> SocialService::edit(const model::Account& author, Id status_id, PostRequest request)
 {
-    if (auto valid = check_text(request); !valid)
+    if (auto valid = check_text(request, limits_); !valid)
         return forward(valid);
     auto existing = status(author, status_id);
     if (!existing)

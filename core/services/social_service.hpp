@@ -11,6 +11,7 @@
 #include "core/services/outbox.hpp"
 #include "storage/store.hpp"
 
+#include <chrono>
 #include <functional>
 #include <optional>
 #include <string>
@@ -19,10 +20,40 @@
 
 namespace confrere::services {
 
-// The longest status text a member may post, in bytes (Mastodon counts 500 characters; health
-// case discussions need more).
-inline constexpr std::size_t kMaxStatusTextBytes = 10'000;
+// The longest status text, in bytes: a safety net behind PostingLimits::max_characters (which
+// the configuration keeps at most kMaxStatusCharactersCeiling, 4 bytes each at worst).
+inline constexpr std::size_t kMaxStatusCharactersCeiling = 25'000;
+inline constexpr std::size_t kMaxStatusTextBytes = 4 * kMaxStatusCharactersCeiling;
 inline constexpr std::size_t kMaxSummaryBytes = 500;
+// Idempotency-Key: at most this many bytes; a key is remembered this long.
+inline constexpr std::size_t kMaxIdempotencyKeyBytes = 64;
+inline constexpr std::chrono::hours kIdempotencyKeyLifetime { 1 };
+
+// Instance-wide posting limits ([limits] in the configuration).
+struct PostingLimits {
+    // Counted in Unicode code points, as Mastodon counts characters (it allows 500; health case
+    // discussions need more).
+    std::size_t max_characters = 5000;
+};
+
+// A page of statuses listed by another row's id (a bookmark's, a favourite's): `newest` and
+// `oldest` are those ids, for the Link header, of the first and last statuses kept.
+struct StatusPage {
+    std::vector<model::Status> statuses;
+    std::optional<Id> newest, oldest;
+};
+
+// A page of actors listed by another row's id (a follow's, an interaction's).
+struct ActorPage {
+    std::vector<model::ActorRef> actors;
+    std::optional<Id> newest, oldest;
+};
+
+// GET /api/v1/accounts/:id/statuses.
+struct AuthorStatusesQuery {
+    storage::StatusQuery page;
+    bool exclude_replies = false; // replies to others (a reply to oneself stays: a thread)
+};
 
 // A status's place in its thread, as a reader sees it (Mastodon's Context): the readable
 // ancestors from the root down, and the readable descendants depth-first.
@@ -41,6 +72,9 @@ struct PostRequest {
     bool sensitive = false;
     std::string language;
     std::vector<model::ActorRef> mentions; // resolved by the caller (API: @user@host)
+    // Idempotency-Key: a repeated key (same author, within kIdempotencyKeyLifetime) returns the
+    // status it created instead of posting again. Empty: none.
+    std::string idempotency_key;
 };
 
 // Where a local status lives: <base>/users/<username>/statuses/<id>.
@@ -63,17 +97,21 @@ public:
     // `render` turns plain text into the safe HTML stored and federated
     // (federation::render_plain_text with the base URL).
     SocialService(storage::Store& store, const Clock& clock, IdGenerator& ids, Outbox& outbox,
-        std::string base_url, Renderer render)
+        std::string base_url, Renderer render, PostingLimits limits = {})
         : store_(store)
         , clock_(clock)
         , ids_(ids)
         , outbox_(outbox)
         , base_url_(std::move(base_url))
         , render_(std::move(render))
+        , limits_(limits)
     { }
 
-    // Publishes a status. Unprocessable (field "status") for empty or too long text, text that
-    // is not UTF-8; (field "visibility") for an audience wider than the parent's or not
+    const PostingLimits& limits() const { return limits_; }
+
+    // Publishes a status. Unprocessable (field "status") for empty or too long text (more than
+    // limits().max_characters code points), text that is not UTF-8; (field "Idempotency-Key")
+    // for a key over kMaxIdempotencyKeyBytes; (field "visibility") for an audience wider than the parent's or not
     // available yet (Group); NotFound (field "in_reply_to_id") for a parent the author cannot
     // read. A reply to someone else's Followers or Direct status is Direct to its author and
     // mentions: it is never shown to the replier's own followers.
@@ -122,6 +160,26 @@ public:
     Result<std::vector<model::Status>> instance_timeline(
         const model::Account& reader, const storage::StatusQuery& query);
 
+    // Bookmarks a status the member may read (NotFound otherwise); idempotent. Returns the status.
+    Result<model::Status> bookmark(const model::Account& member, Id status_id);
+    // Removes the member's bookmark of the status; no-op if there is none.
+    Status unbookmark(const model::Account& member, Id status_id);
+    // The member's bookmarks, newest first, paged by bookmark id; statuses the member may no
+    // longer read are left out.
+    Result<StatusPage> bookmarks(const model::Account& member, const storage::PageQuery& page);
+    // The member's favourites (Likes), newest first, paged by interaction id; unreadable left out.
+    Result<StatusPage> favourites(const model::Account& member, const storage::PageQuery& page);
+    // Who liked (Like) or boosted (Announce) a status the reader may read (NotFound otherwise),
+    // newest first, paged by interaction id.
+    Result<ActorPage> interacted_by(
+        const model::Account& reader, Id status_id, model::InteractionKind kind, const storage::PageQuery& page);
+    // An author's statuses that `reader` may read (can_read), newest first.
+    Result<std::vector<model::Status>> author_statuses(
+        const model::Account& reader, model::ActorRef author, const AuthorStatusesQuery& query);
+    // Accepted followers of `account` / accounts it follows (accepted), paged by follow id.
+    Result<ActorPage> followers(const model::Account& reader, model::ActorRef account, const storage::PageQuery& page);
+    Result<ActorPage> following(const model::Account& reader, model::ActorRef account, const storage::PageQuery& page);
+
     // Who hears of changes once committed (the streaming API); none by default. Set once,
     // before requests are served.
     void set_live_events(LiveEvents* live) { live_ = live; }
@@ -136,7 +194,10 @@ private:
     IdGenerator& ids_;
     Outbox& outbox_;
     std::string base_url_;
+    Result<ActorPage> follows_page(const model::Account& reader, model::ActorRef account,
+        const storage::PageQuery& page, bool followers);
     Renderer render_;
+    PostingLimits limits_;
     LiveEvents* live_ = nullptr;
 };
 

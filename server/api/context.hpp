@@ -4,6 +4,7 @@
 #include "core/base/id.hpp"
 #include "core/base/time.hpp"
 #include "core/services/auth_service.hpp"
+#include "core/services/profile_service.hpp"
 #include "core/services/social_service.hpp"
 #include "core/services/moderation_service.hpp"
 #include "core/services/oauth_service.hpp"
@@ -28,6 +29,7 @@ struct Social {
     federation::RequestVerifier& verifier;
     federation::InboxProcessor& inbox;
     federation::FederationOutbox& outbox;
+    services::ProfileService& profiles;
 };
 
 struct Context {

@@ -1,6 +1,7 @@
 // Each resource file registers its routes; main() calls register_all_routes once.
 #pragma once
 
+#include "server/api/account_json.hpp"
 #include "server/api/context.hpp"
 #include "server/http/router.hpp"
 
@@ -14,6 +15,13 @@ void register_activitypub_routes(http::Router& router, Context& ctx);
 void register_status_routes(http::Router& router, Context& ctx);
 void register_oauth_routes(http::Router& router, Context& ctx);
 void register_notification_routes(http::Router& router, Context& ctx);
+
+// Bookmarks, favourites, favourited_by and reblogged_by (routes_collections.cpp).
+void register_collection_routes(http::Router& router, Context& ctx);
+// An account's statuses, followers and following; account search; update_credentials.
+void register_profile_routes(http::Router& router, Context& ctx);
+// /api/v1/instance, /api/v2/instance, preferences, custom emojis (routes_instance.cpp).
+void register_instance_routes(http::Router& router, Context& ctx);
 
 // A remote account by handle (WebFinger when unknown), and a known remote account by id.
 http::Response remote_lookup(Context& ctx, const http::Request& req, std::string_view acct);
@@ -29,11 +37,17 @@ inline void register_all_routes(http::Router& router, Context& ctx)
     register_status_routes(router, ctx);
     register_notification_routes(router, ctx);
     register_admin_routes(router, ctx);
+    register_collection_routes(router, ctx);
+    register_profile_routes(router, ctx);
+    register_instance_routes(router, ctx);
 }
 
 // The Notification entity `recipient` would read for this id; nullopt when gone or when its
 // status is no longer readable (the streaming API's renderer).
 std::optional<std::string> notification_entity(Context& ctx, const model::Account& recipient, Id notification_id);
+
+// The counters of a local account's Account entity (accepted follows, statuses).
+Result<AccountStats> account_stats(Context& ctx, Id account_id);
 
 // Parses a decimal id from a path parameter; NotFound if it is not one (ids are opaque).
 Result<Id> parse_id(std::string_view text);

@@ -22,6 +22,25 @@ Result<Id> parse_id(std::string_view text)
     return id;
 }
 
+Result<AccountStats> account_stats(Context& ctx, Id account_id)
+{
+    AccountStats stats;
+    auto done = ctx.store.read([&](storage::Repositories& repos) -> Status {
+        const auto me = model::local_actor(account_id);
+        auto followers = repos.follows().count_followers(me, model::FollowState::Accepted);
+        auto following = repos.follows().count_following(me, model::FollowState::Accepted);
+        auto requests = repos.follows().count_followers(me, model::FollowState::Pending);
+        auto statuses = repos.statuses().count_by_author(me);
+        if (!followers || !following || !requests || !statuses)
+            return fail(ErrorKind::Internal, "Counting follows and statuses failed.");
+        stats = AccountStats{*followers, *following, *requests, *statuses};
+        return ok();
+    });
+    if (!done)
+        return forward(done);
+    return stats;
+}
+
 namespace {
 
 Response handle_register(Context& ctx, const Request& req)
@@ -82,25 +101,6 @@ Response handle_registration_status(Context& ctx, const Request& req)
         write_string(w, "reason", a.moderation_reason);
     w.EndObject();
     return http::json_response(200, buf.GetString());
-}
-
-Result<AccountStats> account_stats(Context& ctx, Id account_id)
-{
-    AccountStats stats;
-    auto done = ctx.store.read([&](storage::Repositories& repos) -> Status {
-        const auto me = model::local_actor(account_id);
-        auto followers = repos.follows().count_followers(me, model::FollowState::Accepted);
-        auto following = repos.follows().count_following(me, model::FollowState::Accepted);
-        auto requests = repos.follows().count_followers(me, model::FollowState::Pending);
-        auto statuses = repos.statuses().count_by_author(me);
-        if (!followers || !following || !requests || !statuses)
-            return fail(ErrorKind::Internal, "Counting follows and statuses failed.");
-        stats = AccountStats{*followers, *following, *requests, *statuses};
-        return ok();
-    });
-    if (!done)
-        return forward(done);
-    return stats;
 }
 
 Response handle_verify_credentials(Context& ctx, const Request& req)

@@ -1,5 +1,6 @@
 // What any client or peer may read without signing in (DESIGN rule 1's exceptions): health,
-// WebFinger for exact handles, host-meta, NodeInfo, the instance description.
+// WebFinger for exact handles, host-meta, NodeInfo (the instance description is in
+// routes_instance.cpp).
 #include "core/services/access_policy.hpp"
 #include "federation/documents.hpp"
 #include "server/api/account_json.hpp"
@@ -89,49 +90,6 @@ Response handle_nodeinfo(Context& ctx, std::string_view schema)
     return r;
 }
 
-// Mastodon's Instance (v1), with what clients read; Mastodon.py needs a parseable version.
-Response handle_instance_v1(Context& ctx)
-{
-    rapidjson::StringBuffer buf;
-    JsonWriter w(buf);
-    w.StartObject();
-    write_string(w, "uri", ctx.host);
-    write_string(w, "title", ctx.config.name);
-    write_string(w, "short_description", ctx.config.description);
-    write_string(w, "description", ctx.config.description);
-    write_string(w, "email", ctx.config.contact_email);
-    write_string(w, "version", std::string("4.2.0 (compatible; Confrère ") + CONFRERE_VERSION + ")");
-    w.Key("urls");
-    w.StartObject();
-    std::string ws = ctx.base_url;
-    ws.replace(0, ws.find(':'), ws.starts_with("https") ? "wss" : "ws");
-    write_string(w, "streaming_api", ws);
-    w.EndObject();
-    w.Key("languages");
-    w.StartArray();
-    for (const auto& l : ctx.config.languages)
-        w.String(l.c_str());
-    w.EndArray();
-    w.Key("registrations");
-    w.Bool(ctx.config.registration == "approval");
-    w.Key("approval_required");
-    w.Bool(true);
-    w.Key("invites_enabled");
-    w.Bool(false);
-    w.Key("confrere");
-    w.StartObject();
-    w.Key("professions");
-    w.StartArray();
-    for (int code : ctx.config.professions)
-        w.Int(code);
-    w.EndArray();
-    w.Key("members_only");
-    w.Bool(true);
-    w.EndObject();
-    w.EndObject();
-    return http::json_response(200, buf.GetString());
-}
-
 } // namespace
 
 void register_discovery_routes(http::Router& router, Context& ctx)
@@ -162,7 +120,6 @@ void register_discovery_routes(http::Router& router, Context& ctx)
     });
     router.add("GET", "/nodeinfo/2.1", [&ctx](const Request&, const PathParams&) { return handle_nodeinfo(ctx, "2.1"); });
     router.add("GET", "/nodeinfo/2.0", [&ctx](const Request&, const PathParams&) { return handle_nodeinfo(ctx, "2.0"); });
-    router.add("GET", "/api/v1/instance", [&ctx](const Request&, const PathParams&) { return handle_instance_v1(ctx); });
 }
 
 } // namespace confrere::server::api

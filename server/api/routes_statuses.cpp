@@ -84,6 +84,7 @@ Response handle_post_status(Context& ctx, const Request& req)
         post.in_reply_to = *id;
     }
     post.mentions = resolve_mentions(ctx, post.text);
+    post.idempotency_key = std::string(req.header("idempotency-key").value_or(""));
     auto status = ctx.social->social.post(caller->auth.account, std::move(post));
     if (!status)
         return http::error_response(status.error());

@@ -216,6 +216,12 @@ Status write_status(JsonWriter& w, storage::Repositories& repos, const Context& 
             return forward(readable);
         readable_replies += *readable ? 1 : 0;
     }
+
+    auto bookmark = repos.bookmarks().find(viewer.id, s.id);
+    if (!bookmark)
+        return forward(bookmark);
+    w.Key("bookmarked");
+    w.Bool(bookmark->has_value());
     w.Key("replies_count");
     w.Int(readable_replies);
     w.EndObject();
@@ -283,12 +289,16 @@ storage::StatusQuery page_query(const Request& req, int default_limit, int max_l
     if (auto v = req.query_param("max_id"); v)
         if (auto id = parse_id(*v); id)
             q.max_id = *id;
+    // since_id: the newest items above the bound; min_id: the items just above it (Mastodon's
+    // gap filling). min_id wins when both are sent.
     if (auto v = req.query_param("since_id"); v)
         if (auto id = parse_id(*v); id)
             q.min_id = *id;
     if (auto v = req.query_param("min_id"); v)
-        if (auto id = parse_id(*v); id)
+        if (auto id = parse_id(*v); id) {
             q.min_id = *id;
+            q.end = storage::PageEnd::Oldest;
+        }
     if (auto v = req.query_param("limit"); v)
         if (auto n = parse_id(*v); n)
             q.limit = static_cast<int>(std::clamp<Id>(*n, 1, max_limit));

@@ -55,7 +55,7 @@ http::Response with_member_and_id(Context& ctx, const http::Request& req, const 
 }
 
 // max_id, since_id, min_id and limit (default 20, at most 40) of a paginated list. Ids that do
-// not parse are ignored, as Mastodon does.
+// not parse are ignored, as Mastodon does. min_id pages from the bound up (PageEnd::Oldest).
 storage::StatusQuery page_query(const http::Request& req, int default_limit = 20, int max_limit = 40);
 
 // Mastodon's pagination header for a page whose items' ids run from `newest` to `oldest`:

@@ -232,7 +232,10 @@ void StreamingHub::deliver(const LiveEvent& event)
     std::optional<model::Status> status;
     bool in_instance_timeline = false;
     const Id id = event.status_id;
-    const storage::StatusQuery just_this { .max_id = id + 1, .min_id = id - 1, .limit = 1 };
+    storage::StatusQuery just_this;
+    just_this.max_id = id + 1;
+    just_this.min_id = id - 1;
+    just_this.limit = 1;
     auto loaded = ctx_.store.read([&](storage::Repositories& repos) -> Status {
         auto s = repos.statuses().find_by_id(id);
         if (!s)

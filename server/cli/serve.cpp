@@ -96,14 +96,16 @@ int serve(const Config& config, const std::filesystem::path& port_file)
         delivery_options);
     federation::FederationOutbox outbox(ctx.base_url, peers, clock, ids, [&delivery] { delivery.wake(); });
     services::SocialService social(**store, clock, ids, outbox, ctx.base_url,
-        [base = ctx.base_url](std::string_view text) { return federation::render_plain_text(text, base); });
+        [base = ctx.base_url](std::string_view text) { return federation::render_plain_text(text, base); },
+        services::PostingLimits { config.status_max_characters });
+    services::ProfileService profiles(**store, clock);
     federation::VerifyPolicy verify_policy;
     verify_policy.expected_host = ctx.host;
     federation::RequestVerifier verifier(resolver, peers, clock, verify_policy);
     federation::JsonLimits inbox_limits;
     inbox_limits.max_bytes = config.max_body_bytes;
     federation::InboxProcessor inbox(**store, verifier, resolver, outbox, clock, ids, {ctx.base_url, inbox_limits});
-    api::Social social_context{social, resolver, verifier, inbox, outbox};
+    api::Social social_context{social, resolver, verifier, inbox, outbox, profiles};
     ctx.social = &social_context;
     ctx.oauth = &oauth;
     api::register_all_routes(router, ctx);

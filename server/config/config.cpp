@@ -24,7 +24,8 @@ Status check_known_keys(const toml::table& root, const std::filesystem::path& pa
         {"http", {"listen_address", "port", "io_threads", "worker_threads", "max_body_bytes", "max_upload_bytes",
                   "max_header_bytes", "read_timeout_seconds", "idle_timeout_seconds", "shutdown_grace_seconds", "stream_heartbeat_seconds",
                   "public_cache_seconds"}},
-        {"limits", {"sign_in_attempts", "sign_in_window_seconds", "registrations", "registration_window_seconds"}},
+        {"limits", {"sign_in_attempts", "sign_in_window_seconds", "registrations", "registration_window_seconds",
+                    "status_max_characters"}},
         {"storage", {"data_dir"}},
         {"federation", {"mode", "allow_private_addresses", "delivery_backoff_unit_ms"}},
         {"log", {"level"}},
@@ -151,6 +152,8 @@ Result<Config> load_config(const std::filesystem::path& path)
     if (auto rc = read_integer(root, "limits", "sign_in_window_seconds", sign_in_window, 1, 86400, path); !rc) return forward(rc);
     if (auto rc = read_integer(root, "limits", "registrations", c.registrations, 0, 1000000, path); !rc) return forward(rc);
     if (auto rc = read_integer(root, "limits", "registration_window_seconds", registration_window, 1, 86400, path); !rc) return forward(rc);
+    // At most services::kMaxStatusCharactersCeiling (its byte safety net allows 4 bytes each).
+    if (auto rc = read_integer(root, "limits", "status_max_characters", c.status_max_characters, 1, 25000, path); !rc) return forward(rc);
     c.sign_in_window = std::chrono::seconds(sign_in_window);
     c.registration_window = std::chrono::seconds(registration_window);
     c.read_timeout = std::chrono::seconds(read_timeout);

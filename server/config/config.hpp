@@ -40,6 +40,7 @@ struct Config {
     std::chrono::seconds sign_in_window{300};
     int registrations = 5;
     std::chrono::seconds registration_window{1800};
+    std::size_t status_max_characters = 5000;  // a status's text, in Unicode code points
 
     // [storage]
     std::filesystem::path data_dir = "data";

@@ -107,15 +107,20 @@ Result<std::vector<model::Follow>> SqliteFollowRepository::list(
     std::string_view role, model::ActorRef actor, const FollowQuery& q)
 {
     auto stmt
-        = db_.prepare(std::string("SELECT ") + kColumns + " FROM follows WHERE " + actor_column(role, actor)
-            + " = ?1 AND (?2 IS NULL OR state = ?2) AND (?3 IS NULL OR id < ?3) ORDER BY id DESC LIMIT ?4");
+        = db_.prepare(ordered_for(std::string("SELECT ") + kColumns + " FROM follows WHERE " + actor_column(role, actor)
+            + " = ?1 AND (?2 IS NULL OR state = ?2) AND (?3 IS NULL OR id < ?3) AND (?5 IS NULL OR id > ?5)"
+              " ORDER BY id DESC LIMIT ?4",
+            q.end));
     if (!stmt)
         return forward(stmt);
     std::optional<std::string> state;
     if (q.state)
         state = std::string(model::to_string(*q.state));
-    stmt->bind(1, actor.id).bind(2, state).bind(3, q.max_id).bind(4, page_limit(q.limit));
-    return collect(*stmt, read_follow);
+    stmt->bind(1, actor.id).bind(2, state).bind(3, q.max_id).bind(4, page_limit(q.limit)).bind(5, q.min_id);
+    auto rows = collect(*stmt, read_follow);
+    if (rows)
+        newest_first(*rows, q.end);
+    return rows;
 }
 
 Result<std::vector<model::Follow>> SqliteFollowRepository::followers_of(

@@ -99,4 +99,39 @@ Result<std::vector<model::ActorRef>> SqliteInteractionRepository::actors(
     return collect(*stmt, [](const Statement& s) { return read_actor(s, 0); });
 }
 
+Result<std::vector<model::Interaction>> SqliteInteractionRepository::by_actor(
+    model::InteractionKind kind, model::ActorRef actor, const PageQuery& page)
+{
+    auto stmt = db_.prepare(ordered_for(std::string("SELECT ") + kColumns + " FROM interactions WHERE "
+            + actor_column("actor", actor)
+            + " = ?1 AND kind = ?5 AND (?2 IS NULL OR id < ?2) AND (?3 IS NULL OR id > ?3)"
+              " ORDER BY id DESC LIMIT ?4",
+        page.end));
+    if (!stmt)
+        return forward(stmt);
+    stmt->bind(1, actor.id).bind(2, page.max_id).bind(3, page.min_id).bind(4, page_limit(page.limit));
+    stmt->bind(5, model::to_string(kind));
+    auto rows = collect(*stmt, read_interaction);
+    if (rows)
+        newest_first(*rows, page.end);
+    return rows;
+}
+
+Result<std::vector<model::Interaction>> SqliteInteractionRepository::on_status(
+    model::InteractionKind kind, Id status_id, const PageQuery& page)
+{
+    auto stmt = db_.prepare(ordered_for(std::string("SELECT ") + kColumns
+            + " FROM interactions WHERE status_id = ?1 AND kind = ?5 AND (?2 IS NULL OR id < ?2)"
+              " AND (?3 IS NULL OR id > ?3) ORDER BY id DESC LIMIT ?4",
+        page.end));
+    if (!stmt)
+        return forward(stmt);
+    stmt->bind(1, status_id).bind(2, page.max_id).bind(3, page.min_id).bind(4, page_limit(page.limit));
+    stmt->bind(5, model::to_string(kind));
+    auto rows = collect(*stmt, read_interaction);
+    if (rows)
+        newest_first(*rows, page.end);
+    return rows;
+}
+
 } // namespace confrere::storage::sqlite

@@ -353,6 +353,34 @@ CREATE TABLE markers (
     PRIMARY KEY (account_id, timeline)
 ) STRICT, WITHOUT ROWID;
 )SQL"},
+    Migration{6, "bookmarks, idempotency keys, account search", R"SQL(
+-- Statuses a local account keeps for later: private, never federated. Paged by their own id.
+CREATE TABLE bookmarks (
+    id         INTEGER PRIMARY KEY,
+    account_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+    status_id  INTEGER NOT NULL REFERENCES statuses (id) ON DELETE CASCADE,
+    created_at INTEGER NOT NULL,
+    UNIQUE (account_id, status_id)
+) STRICT;
+CREATE INDEX bookmarks_account ON bookmarks (account_id, id);
+CREATE INDEX bookmarks_status ON bookmarks (status_id);
+
+-- Idempotency-Key of POST /api/v1/statuses (hex SHA-256 of the key), written in the status's
+-- own transaction; kept an hour.
+CREATE TABLE idempotency_keys (
+    account_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+    key_hash   TEXT NOT NULL,
+    status_id  INTEGER NOT NULL REFERENCES statuses (id) ON DELETE CASCADE,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (account_id, key_hash)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX idempotency_keys_created_at ON idempotency_keys (created_at);
+CREATE INDEX idempotency_keys_status ON idempotency_keys (status_id);
+
+-- Favourites of an account and who favourited or boosted a status, paged by interaction id.
+CREATE INDEX interactions_actor_account_kind ON interactions (actor_account_id, kind, id);
+CREATE INDEX interactions_status_kind ON interactions (status_id, kind, id);
+)SQL"},
 };
 
 } // namespace

@@ -19,6 +19,8 @@ public:
     Status update_state(Id id, model::AccountState state, std::string_view reason,
                         std::optional<Id> moderator, TimePoint at) override;
     Status update_password_hash(Id id, std::string_view hash, TimePoint at) override;
+    Status update_profile(const model::Account& account, TimePoint at) override;
+    Result<std::vector<model::Account>> search(std::string_view prefix, int limit) override;
     Result<std::string> private_key_pem(Id id) override;
     Result<std::int64_t> count(std::optional<model::AccountState> state) override;
 
@@ -80,6 +82,8 @@ public:
     Result<std::optional<model::RemoteActor>> find_by_key_id(std::string_view key_id) override;
     Result<std::optional<model::RemoteActor>> find_by_handle(
         std::string_view username, std::string_view host) override;
+    Result<std::vector<model::RemoteActor>> search(
+        std::string_view username_prefix, std::string_view host_prefix, int limit) override;
 
 private:
     Connection& db_;
@@ -142,6 +146,11 @@ public:
     Result<std::int64_t> count(model::InteractionKind kind, Id status_id) override;
     Result<std::vector<model::ActorRef>> actors(
         model::InteractionKind kind, Id status_id, int limit) override;
+
+    Result<std::vector<model::Interaction>> by_actor(
+        model::InteractionKind kind, model::ActorRef actor, const PageQuery& page) override;
+    Result<std::vector<model::Interaction>> on_status(
+        model::InteractionKind kind, Id status_id, const PageQuery& page) override;
 
 private:
     Connection& db_;
@@ -220,12 +229,35 @@ private:
     Connection& db_;
 };
 
+class SqliteBookmarkRepository final : public BookmarkRepository {
+public:
+    explicit SqliteBookmarkRepository(Connection& c) : db_(c) {}
+    Result<model::Bookmark> insert(const model::Bookmark& bookmark) override;
+    Result<std::optional<model::Bookmark>> find(Id account_id, Id status_id) override;
+    Status remove(Id account_id, Id status_id) override;
+    Result<std::vector<model::Bookmark>> list(Id account_id, const PageQuery& page) override;
+
+private:
+    Connection& db_;
+};
+
 class SqliteMarkerRepository final : public MarkerRepository {
 public:
     explicit SqliteMarkerRepository(Connection& c) : db_(c) {}
     Result<std::optional<model::Marker>> find(Id account_id, model::MarkerTimeline timeline) override;
     Result<model::Marker> save(
         Id account_id, model::MarkerTimeline timeline, Id last_read_id, TimePoint at) override;
+
+private:
+    Connection& db_;
+};
+
+class SqliteIdempotencyRepository final : public IdempotencyRepository {
+public:
+    explicit SqliteIdempotencyRepository(Connection& c) : db_(c) {}
+    Result<std::optional<Id>> find(Id account_id, std::string_view key_hash, TimePoint not_before) override;
+    Status insert(Id account_id, std::string_view key_hash, Id status_id, TimePoint at) override;
+    Result<std::int64_t> prune(TimePoint before) override;
 
 private:
     Connection& db_;
@@ -248,6 +280,9 @@ public:
         , oauth_(c)
         , notifications_(c)
         , markers_(c)
+
+        , bookmarks_(c)
+        , idempotency_keys_(c)
     { }
     AccountRepository& accounts() override { return accounts_; }
     SessionRepository& sessions() override { return sessions_; }
@@ -264,6 +299,9 @@ public:
     NotificationRepository& notifications() override { return notifications_; }
     MarkerRepository& markers() override { return markers_; }
 
+    BookmarkRepository& bookmarks() override { return bookmarks_; }
+    IdempotencyRepository& idempotency_keys() override { return idempotency_keys_; }
+
 private:
     SqliteAccountRepository accounts_;
     SqliteSessionRepository sessions_;
@@ -279,6 +317,9 @@ private:
     SqliteOAuthRepository oauth_;
     SqliteNotificationRepository notifications_;
     SqliteMarkerRepository markers_;
+
+    SqliteBookmarkRepository bookmarks_;
+    SqliteIdempotencyRepository idempotency_keys_;
 };
 
 } // namespace confrere::storage::sqlite

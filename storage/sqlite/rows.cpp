@@ -67,6 +67,26 @@ int page_limit(int limit)
     return std::clamp(limit, 1, 200);
 }
 
+std::string ordered_for(std::string sql, PageEnd end)
+{
+    if (end == PageEnd::Newest)
+        return sql;
+    for (auto at = sql.find(" DESC"); at != std::string::npos; at = sql.find(" DESC", at))
+        sql.replace(at, 5, " ASC");
+    return sql;
+}
+
+std::string like_prefix(std::string_view prefix)
+{
+    std::string pattern;
+    for (char c : prefix) {
+        if (c == '%' || c == '_' || c == '\\')
+            pattern += '\\';
+        pattern += c;
+    }
+    return pattern + '%';
+}
+
 Error name_conflict(Error e, std::string_view constraint, std::string_view field, std::string_view message)
 {
     if (e.kind != ErrorKind::Conflict)

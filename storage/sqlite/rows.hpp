@@ -6,6 +6,9 @@
 #include "core/base/time.hpp"
 #include "core/model/federation.hpp"
 #include "storage/sqlite/database.hpp"
+#include "storage/store.hpp"
+
+#include <algorithm>
 
 #include <optional>
 #include <string>
@@ -62,6 +65,18 @@ std::optional<std::int64_t> optional_ms(const std::optional<TimePoint>& t);
 
 // A page size as the APIs allow it: 1 to 200.
 int page_limit(int limit);
+
+// `sql` as written (newest first, every ORDER BY … DESC) for PageEnd::Newest; with each " DESC"
+// turned into " ASC" for PageEnd::Oldest, whose rows newest_first() then puts back in order.
+std::string ordered_for(std::string sql, PageEnd end);
+template <class T> void newest_first(std::vector<T>& rows, PageEnd end)
+{
+    if (end == PageEnd::Oldest)
+        std::reverse(rows.begin(), rows.end());
+}
+
+// `prefix` as a LIKE pattern matching the strings it begins (with ESCAPE '\').
+std::string like_prefix(std::string_view prefix);
 
 // Conflict errors whose SQLite detail names `constraint` ("statuses.uri", "index 'follows_pair'")
 // get `field` and `message`; any other error is returned unchanged.

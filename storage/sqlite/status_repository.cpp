@@ -11,7 +11,8 @@ constexpr const char* kColumns
       " s.source_text, s.summary, s.sensitive, s.language, s.in_reply_to_id, s.in_reply_to_uri, s.context,"
       " s.group_id, s.published, s.edited_at, s.deleted_at, s.created_at";
 
-// Paging by id, for the timelines: ?max_id and ?min_id are exclusive bounds; newest first.
+// Paging by id, for the timelines: ?max_id and ?min_id are exclusive bounds; newest first (or
+// oldest first for PageEnd::Oldest, see ordered_for).
 constexpr const char* kPage = " AND (?2 IS NULL OR s.id < ?2) AND (?3 IS NULL OR s.id > ?3)"
                               " ORDER BY s.id DESC LIMIT ?4";
 
@@ -43,12 +44,15 @@ model::Status read_status(const Statement& s)
 Result<std::vector<model::Status>> page(
     Connection& db, const std::string& sql, const StatusQuery& q, auto&& bind_first)
 {
-    auto stmt = db.prepare(sql);
+    auto stmt = db.prepare(ordered_for(sql, q.end));
     if (!stmt)
         return forward(stmt);
     bind_first(*stmt);
     stmt->bind(2, q.max_id).bind(3, q.min_id).bind(4, page_limit(q.limit));
-    return collect(*stmt, read_status);
+    auto rows = collect(*stmt, read_status);
+    if (rows)
+        newest_first(*rows, q.end);
+    return rows;
 }
 
 } // namespace

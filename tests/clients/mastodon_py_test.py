@@ -96,6 +96,35 @@ def check(condition, message):
         raise SystemExit("FAILED: " + message)
 
 
+def accounts_and_bookmarks(api, me, posted):
+    """Bookmarks, favourites, an account's statuses, update_credentials and the status limit, as
+    Mastodon.py calls them (it gates bookmarks on the version the instance reports)."""
+    marked = api.status_bookmark(posted["id"])
+    check(marked["bookmarked"] is True, f"status_bookmark: {marked!r}")
+    second = api.status_post("Deuxième", visibility="public")
+    api.status_bookmark(second["id"])
+    page = api.bookmarks(limit=1)
+    check([s["id"] for s in page] == [second["id"]], f"bookmarks: {page!r}")
+    older = api.fetch_next(page)
+    check(older is not None and [s["id"] for s in older] == [posted["id"]], f"bookmarks next page: {older!r}")
+    api.status_unbookmark(posted["id"])
+    check([s["id"] for s in api.bookmarks()] == [second["id"]], "status_unbookmark")
+
+    api.status_favourite(second["id"])
+    check([s["id"] for s in api.favourites()] == [second["id"]], "favourites")
+    check([a["username"] for a in api.status_favourited_by(second["id"])] == ["alice"], "status_favourited_by")
+
+    statuses = api.account_statuses(me["id"], limit=1)
+    check([s["id"] for s in statuses] == [second["id"]], f"account_statuses: {statuses!r}")
+
+    updated = api.account_update_credentials(display_name="Alice (client)", note="Officine")
+    check(updated["display_name"] == "Alice (client)", f"account_update_credentials: {updated!r}")
+    check(any(f["name"] == "Profession" for f in updated["fields"]), f"profession field: {updated!r}")
+
+    instance = api.instance()  # Mastodon.py 1.8 has no instance_v2()
+    check(instance["configuration"]["statuses"]["max_characters"] == 5000, f"instance: {instance!r}")
+
+
 def scenario(base):
     client_id, client_secret = Mastodon.create_app("mastodon-py-test", api_base_url=base,
                                                    scopes=["read", "write", "follow", "push"])
@@ -140,6 +169,8 @@ def scenario(base):
         check("En direct" in update["content"], f"streamed content: {update['content']!r}")
     finally:
         stream.close()
+
+    accounts_and_bookmarks(api, me, posted)
 
     # A revoked token is refused from then on.
     api.revoke_access_token()

@@ -216,6 +216,8 @@ std::string Instance::write_config() const
     toml << "\n[limits]\n"
          << "sign_in_attempts = " << options_.sign_in_attempts << "\n"
          << "registrations = " << options_.registrations << "\n";
+    if (options_.status_max_characters > 0)
+        toml << "status_max_characters = " << options_.status_max_characters << "\n";
     toml << "\n[storage]\n"
          << "data_dir = \"data\"\n"
          << "\n[log]\n"

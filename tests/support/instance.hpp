@@ -28,6 +28,7 @@ struct InstanceOptions {
     // [limits]: generous by default, since every test signs in and registers from 127.0.0.1.
     int sign_in_attempts = 10000;
     int registrations = 10000;
+    int status_max_characters = 0;       // [limits] status_max_characters when > 0
     std::string extra_toml;              // appended verbatim: whole new [tables] only
 };
 

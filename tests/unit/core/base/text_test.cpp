@@ -192,6 +192,14 @@ TEST(Fold, InvalidBytesSeparateWords)
 
 // --- trim ---------------------------------------------------------------------------------
 
+TEST(CodePoints, AreCountedNotBytes)
+{
+    EXPECT_EQ(count_code_points(""), 0u);
+    EXPECT_EQ(count_code_points("abc"), 3u);
+    EXPECT_EQ(count_code_points("Élodie"), 6u);
+    EXPECT_EQ(count_code_points("\xF0\x9F\x92\x8A"), 1u); // U+1F48A, four bytes
+}
+
 TEST(Trim, RemovesAsciiWhitespaceAtBothEnds)
 {
     EXPECT_EQ(trim(" \t DUPONT Jean \r\n"), "DUPONT Jean");

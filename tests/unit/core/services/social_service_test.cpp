@@ -408,3 +408,175 @@ TEST_F(SocialServiceTest, BoostsNeverWidenAndLikesOfRemotePostsAreSent)
 
 } // namespace
 } // namespace confrere::services
+
+namespace confrere::services {
+namespace {
+
+// Bookmarks, favourites, an author's statuses, follow lists, Idempotency-Key and the
+// configured length limit.
+class SocialCollectionsTest : public SocialServiceTest {
+protected:
+    std::int64_t statuses_by(const model::Account& author)
+    {
+        std::int64_t n = 0;
+        auto done = fx().store().read([&](storage::Repositories& repos) -> Status {
+            auto count = repos.statuses().count_by_author(model::local_actor(author.id));
+            if (!count)
+                return forward(count);
+            n = *count;
+            return ok();
+        });
+        EXPECT_TRUE(done) << describe(done);
+        return n;
+    }
+
+    static std::vector<Id> ids_of(const std::vector<model::Status>& statuses)
+    {
+        std::vector<Id> out;
+        for (const auto& s : statuses)
+            out.push_back(s.id);
+        return out;
+    }
+};
+
+TEST_F(SocialCollectionsTest, StatusLengthIsCountedInCodePointsUpToTheConfiguredLimit)
+{
+    SocialService short_posts(fx().store(), fx().clock(), fx().ids(), outbox_, "https://officine.example",
+        [](std::string_view text) { return std::string(text); }, PostingLimits { 10 });
+    PostRequest request;
+    request.text = "éééééééééé"; // 10 code points, 20 bytes
+    EXPECT_TRUE(short_posts.post(alice_, request));
+    request.text += "é";
+    auto refused = short_posts.post(alice_, request);
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().kind, ErrorKind::Unprocessable);
+    EXPECT_EQ(refused.error().field, "status");
+    EXPECT_EQ(refused.error().public_message, "Text character limit of 10 exceeded");
+    EXPECT_EQ(statuses_by(alice_), 1);
+}
+
+TEST_F(SocialCollectionsTest, ARepeatedIdempotencyKeyReturnsTheFirstStatusUntilItExpires)
+{
+    PostRequest request;
+    request.text = "Garde ce week-end";
+    request.idempotency_key = "client-key-1";
+    auto first = social_->post(alice_, request);
+    ASSERT_TRUE(first) << describe(first);
+    request.text = "Another text with the same key";
+    auto again = social_->post(alice_, request);
+    ASSERT_TRUE(again) << describe(again);
+    EXPECT_EQ(again->id, first->id);
+    EXPECT_EQ(again->source_text, "Garde ce week-end");
+    EXPECT_EQ(statuses_by(alice_), 1);
+
+    auto someone_else = social_->post(bob_, request);
+    ASSERT_TRUE(someone_else) << describe(someone_else);
+    EXPECT_NE(someone_else->id, first->id);
+
+    fx().clock().advance(kIdempotencyKeyLifetime + std::chrono::minutes(1));
+    auto later = social_->post(alice_, request);
+    ASSERT_TRUE(later) << describe(later);
+    EXPECT_NE(later->id, first->id);
+    EXPECT_EQ(statuses_by(alice_), 2);
+
+    request.idempotency_key = std::string(kMaxIdempotencyKeyBytes + 1, 'k');
+    auto too_long = social_->post(alice_, request);
+    ASSERT_FALSE(too_long);
+    EXPECT_EQ(too_long.error().kind, ErrorKind::Unprocessable);
+    EXPECT_EQ(too_long.error().field, "Idempotency-Key");
+    EXPECT_EQ(statuses_by(alice_), 2);
+}
+
+TEST_F(SocialCollectionsTest, BookmarksAreIdempotentAndKeepOnlyWhatTheMemberMayRead)
+{
+    auto hidden = post(bob_, "Pour mes abonnés", Audience::Followers);
+    ASSERT_TRUE(hidden) << describe(hidden);
+    auto refused = social_->bookmark(alice_, hidden->id);
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().kind, ErrorKind::NotFound);
+
+    auto open = post(bob_, "Pour l'instance", Audience::Instance);
+    ASSERT_TRUE(open) << describe(open);
+    ASSERT_TRUE(social_->bookmark(alice_, open->id));
+    ASSERT_TRUE(social_->bookmark(alice_, open->id));
+    auto page = social_->bookmarks(alice_, storage::PageQuery {});
+    ASSERT_TRUE(page) << describe(page);
+    EXPECT_EQ(ids_of(page->statuses), std::vector<Id> { open->id });
+    ASSERT_TRUE(page->newest);
+    EXPECT_NE(*page->newest, open->id) << "paged by the bookmark's own id";
+
+    ASSERT_TRUE(social_->remove(bob_, open->id));
+    page = social_->bookmarks(alice_, storage::PageQuery {});
+    ASSERT_TRUE(page) << describe(page);
+    EXPECT_TRUE(page->statuses.empty());
+    EXPECT_TRUE(social_->unbookmark(alice_, open->id));
+    EXPECT_TRUE(social_->unbookmark(alice_, hidden->id)) << "no bookmark: a no-op";
+}
+
+TEST_F(SocialCollectionsTest, FavouritesAndWhoLikedFollowTheReadRule)
+{
+    auto open = post(bob_, "Nouveau protocole", Audience::Instance);
+    ASSERT_TRUE(open) << describe(open);
+    ASSERT_TRUE(social_->interact(alice_, model::InteractionKind::Like, open->id));
+    auto favourites = social_->favourites(alice_, storage::PageQuery {});
+    ASSERT_TRUE(favourites) << describe(favourites);
+    EXPECT_EQ(ids_of(favourites->statuses), std::vector<Id> { open->id });
+
+    auto likers = social_->interacted_by(carol_, open->id, model::InteractionKind::Like, storage::PageQuery {});
+    ASSERT_TRUE(likers) << describe(likers);
+    EXPECT_EQ(likers->actors, std::vector<model::ActorRef> { model::local_actor(alice_.id) });
+
+    auto hidden = post(bob_, "Abonnés", Audience::Followers);
+    ASSERT_TRUE(hidden) << describe(hidden);
+    auto refused = social_->interacted_by(carol_, hidden->id, model::InteractionKind::Like, storage::PageQuery {});
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().kind, ErrorKind::NotFound);
+}
+
+TEST_F(SocialCollectionsTest, AnAuthorsStatusesShowOnlyWhatTheReaderMayRead)
+{
+    auto open = post(bob_, "Instance", Audience::Instance);
+    auto followers = post(bob_, "Abonnés", Audience::Followers);
+    auto direct = post(bob_, "@alice privé", Audience::Direct, std::nullopt, { model::local_actor(alice_.id) });
+    ASSERT_TRUE(open && followers && direct);
+    auto reply = post(bob_, "Suite", Audience::Instance, open->id);
+    ASSERT_TRUE(reply) << describe(reply);
+
+    AuthorStatusesQuery query;
+    auto for_carol = social_->author_statuses(carol_, model::local_actor(bob_.id), query);
+    ASSERT_TRUE(for_carol) << describe(for_carol);
+    EXPECT_EQ(ids_of(*for_carol), (std::vector<Id> { reply->id, open->id }));
+    auto for_alice = social_->author_statuses(alice_, model::local_actor(bob_.id), query);
+    ASSERT_TRUE(for_alice) << describe(for_alice);
+    EXPECT_EQ(ids_of(*for_alice), (std::vector<Id> { reply->id, direct->id, open->id }));
+
+    auto to_alice = post(alice_, "Question", Audience::Instance);
+    ASSERT_TRUE(to_alice) << describe(to_alice);
+    auto answer = post(bob_, "Réponse", Audience::Instance, to_alice->id);
+    ASSERT_TRUE(answer) << describe(answer);
+    query.exclude_replies = true;
+    auto threads = social_->author_statuses(carol_, model::local_actor(bob_.id), query);
+    ASSERT_TRUE(threads) << describe(threads);
+    EXPECT_EQ(ids_of(*threads), (std::vector<Id> { reply->id, open->id })) << "a reply to oneself stays";
+    query.page.limit = 1;
+    auto first = social_->author_statuses(carol_, model::local_actor(bob_.id), query);
+    ASSERT_TRUE(first) << describe(first);
+    EXPECT_EQ(ids_of(*first), std::vector<Id> { reply->id }) << "a filtered page still fills up";
+}
+
+TEST_F(SocialCollectionsTest, FollowListsShowAcceptedFollowsOnly)
+{
+    ASSERT_TRUE(social_->follow(alice_, model::local_actor(bob_.id)));
+    auto followers = social_->followers(carol_, model::local_actor(bob_.id), storage::PageQuery {});
+    ASSERT_TRUE(followers) << describe(followers);
+    EXPECT_EQ(followers->actors, std::vector<model::ActorRef> { model::local_actor(alice_.id) });
+    auto following = social_->following(carol_, model::local_actor(alice_.id), storage::PageQuery {});
+    ASSERT_TRUE(following) << describe(following);
+    EXPECT_EQ(following->actors, std::vector<model::ActorRef> { model::local_actor(bob_.id) });
+    auto none = social_->followers(carol_, model::local_actor(alice_.id), storage::PageQuery {});
+    ASSERT_TRUE(none) << describe(none);
+    EXPECT_TRUE(none->actors.empty());
+}
+
+} // namespace
+} // namespace confrere::services

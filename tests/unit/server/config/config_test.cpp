@@ -205,6 +205,18 @@ TEST_F(ConfigTest, ZeroIoThreadsIsRefused)
     expect_refused("[http]\nio_threads = 0\n", "http.io_threads");
 }
 
+TEST_F(ConfigTest, StatusLengthLimitDefaultsTo5000AndIsBounded)
+{
+    auto c = load("");
+    ASSERT_TRUE(c) << describe(c);
+    EXPECT_EQ(c->status_max_characters, 5000u);
+    c = load("[limits]\nstatus_max_characters = 500\n");
+    ASSERT_TRUE(c) << describe(c);
+    EXPECT_EQ(c->status_max_characters, 500u);
+    expect_refused("[limits]\nstatus_max_characters = 0\n", "limits.status_max_characters");
+    expect_refused("[limits]\nstatus_max_characters = 25001\n", "limits.status_max_characters");
+}
+
 TEST_F(ConfigTest, TinyBodyLimitIsRefused)
 {
     expect_refused("[http]\nmax_body_bytes = 10\n", "http.max_body_bytes");

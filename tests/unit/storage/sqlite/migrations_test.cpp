@@ -167,6 +167,7 @@ TEST(Migrations, AVersionTwoDatabaseMigratesToThreeKeepingItsRows)
     // Back to what version 2 left on disk.
     ASSERT_TRUE(testkit::exec_sql(db->database_path,
         "DROP TABLE markers; DROP TABLE notifications; DELETE FROM schema_migrations WHERE version = 5;"
+        "DROP TABLE bookmarks; DROP TABLE idempotency_keys; DELETE FROM schema_migrations WHERE version = 6;"
         " DROP TABLE oauth_tokens; DROP TABLE oauth_authorization_codes; DROP TABLE oauth_applications;"
         " DELETE FROM schema_migrations WHERE version = 4;"
         " DROP TABLE deliveries; DROP TABLE outbound_activities; DROP TABLE peer_health;"

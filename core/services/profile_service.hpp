@@ -1,0 +1,60 @@
+// A member's own profile (Mastodon's update_credentials) and finding members by name.
+#pragma once
+
+#include "core/base/id.hpp"
+#include "core/base/result.hpp"
+#include "core/base/time.hpp"
+#include "core/model/account.hpp"
+#include "core/model/federation.hpp"
+#include "storage/store.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace confrere::services {
+
+// Mastodon's limits on profile text, in code points.
+inline constexpr std::size_t kMaxDisplayNameCharacters = 100;
+inline constexpr std::size_t kMaxNoteCharacters = 500;
+
+// What a member changes; an unset member stays as it is.
+struct ProfileChange {
+    std::optional<std::string> display_name; // plain text
+    std::optional<std::string> note; // plain text (rendered escaped)
+    std::optional<bool> locked;
+    std::optional<bool> discoverable; // listed in the members' directory and search
+    std::optional<std::string> locale; // "fr" or "en"; anything else is ignored
+};
+
+// Local members and known remote actors matching a search.
+struct AccountMatches {
+    std::vector<model::Account> local;
+    std::vector<model::RemoteActor> remote;
+};
+
+class ProfileService {
+public:
+    ProfileService(storage::Store& store, const Clock& clock)
+        : store_(store)
+        , clock_(clock)
+    { }
+
+    // Applies `change` to the member's own profile in one transaction and returns the account
+    // as stored. Unprocessable (field "display_name" or "note") for text too long or not UTF-8;
+    // nothing is written then. Forbidden for a pending, rejected or suspended account.
+    Result<model::Account> update(const model::Account& member, const ProfileChange& change);
+
+    // Active discoverable members whose username or display name starts with `query`, and known
+    // remote actors whose username (and host, for "user@host") starts with it. A leading '@' is
+    // ignored; an empty query finds nothing. With `followed_only`, only accounts the reader
+    // follows (accepted).
+    Result<AccountMatches> search(
+        const model::Account& reader, std::string_view query, int limit, bool followed_only = false);
+
+private:
+    storage::Store& store_;
+    const Clock& clock_;
+};
+
+} // namespace confrere::services

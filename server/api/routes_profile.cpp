@@ -1,0 +1,203 @@
+// An account's statuses, followers and following, account search, and the member's own profile
+// (update_credentials). Rules live in services::SocialService and services::ProfileService.
+#include "server/api/list_json.hpp"
+#include "server/api/routes.hpp"
+#include "server/api/status_json.hpp"
+#include "server/http/form.hpp"
+
+#include <rapidjson/document.h>
+
+#include <algorithm>
+
+namespace confrere::server::api {
+
+using http::PathParams;
+using http::Request;
+using http::Response;
+
+namespace {
+
+bool query_flag(const Request& req, std::string_view name)
+{
+    auto v = req.query_param(name);
+    return v && (*v == "true" || *v == "1" || *v == "on");
+}
+
+// GET /api/v1/accounts/:id/statuses. Nothing carries media and nothing is pinned yet: those
+// filters give an empty list. `tagged` is ignored.
+Response handle_account_statuses(Context& ctx, const Request& req, const model::Account& me, Id id)
+{
+    auto ref = actor_ref(ctx, id);
+    if (!ref)
+        return http::error_response(ref.error());
+    if (query_flag(req, "only_media") || query_flag(req, "pinned"))
+        return http::json_response(200, "[]");
+    services::AuthorStatusesQuery query;
+    query.page = page_query(req);
+    query.exclude_replies = query_flag(req, "exclude_replies");
+    auto list = ctx.social->social.author_statuses(me, *ref, query);
+    if (!list)
+        return http::error_response(list.error());
+    auto body = statuses_json(ctx, me, *list, true);
+    if (!body)
+        return http::error_response(body.error());
+    Response response = http::json_response(200, std::move(*body));
+    if (!list->empty())
+        add_link_header(response, ctx, req, list->front().id, list->back().id);
+    return response;
+}
+
+// GET /api/v1/accounts/search. resolve=true looks a user@host handle up on its instance
+// (trusted peers only: others give no result, as an unknown account would).
+Response handle_search(Context& ctx, const Request& req)
+{
+    auto caller = authenticate_member(ctx, req, "read:accounts");
+    if (!caller)
+        return http::error_response(caller.error());
+    std::string q = req.query_param("q").value_or("");
+    if (q.starts_with('@'))
+        q.erase(0, 1);
+    if (auto at = q.find('@'); at != std::string::npos && q.substr(at + 1) == ctx.host)
+        q.resize(at); // our own handle: a local account
+    int limit = 40;
+    if (auto v = req.query_param("limit"))
+        if (auto n = parse_id(*v))
+            limit = static_cast<int>(std::min<Id>(*n, 80));
+    const bool followed_only = query_flag(req, "following");
+    if (query_flag(req, "resolve") && q.find('@') != std::string::npos && !followed_only)
+        (void)ctx.social->resolver.resolve_handle(q); // stored when found, listed below
+    auto matches = ctx.social->profiles.search(caller->auth.account, q, limit, followed_only);
+    if (!matches)
+        return http::error_response(matches.error());
+    rapidjson::StringBuffer buf;
+    JsonWriter w(buf);
+    w.StartArray();
+    for (const model::Account& a : matches->local)
+        write_account(w, a, ctx.base_url);
+    for (const model::RemoteActor& a : matches->remote)
+        write_remote_account(w, a);
+    w.EndArray();
+    return http::json_response(200, buf.GetString());
+}
+
+Error field_error(std::string message, std::string field)
+{
+    return Error { ErrorKind::Unprocessable, std::move(message), {}, std::move(field) };
+}
+
+// The JSON body's nested members that parse_params leaves out: source.language and
+// fields_attributes (an array, or an object keyed "0".."3").
+struct NestedProfile {
+    std::optional<std::string> language;
+    bool has_field_values = false;
+};
+
+NestedProfile nested_json(const Request& req)
+{
+    NestedProfile nested;
+    if (!req.header("content-type").value_or("").starts_with("application/json"))
+        return nested;
+    rapidjson::Document doc;
+    doc.Parse(req.body.data(), req.body.size());
+    if (doc.HasParseError() || !doc.IsObject())
+        return nested;
+    if (auto source = doc.FindMember("source"); source != doc.MemberEnd() && source->value.IsObject())
+        if (auto lang = source->value.FindMember("language");
+            lang != source->value.MemberEnd() && lang->value.IsString())
+            nested.language = std::string(lang->value.GetString(), lang->value.GetStringLength());
+    auto non_empty = [](const rapidjson::Value& pair) {
+        if (!pair.IsObject())
+            return false;
+        for (const char* key : { "name", "value" })
+            if (auto m = pair.FindMember(key);
+                m != pair.MemberEnd() && m->value.IsString() && m->value.GetStringLength() > 0)
+                return true;
+        return false;
+    };
+    if (auto fields = doc.FindMember("fields_attributes"); fields != doc.MemberEnd()) {
+        if (fields->value.IsArray())
+            for (const auto& pair : fields->value.GetArray())
+                nested.has_field_values = nested.has_field_values || non_empty(pair);
+        else if (fields->value.IsObject())
+            for (const auto& m : fields->value.GetObject())
+                nested.has_field_values = nested.has_field_values || non_empty(m.value);
+    }
+    return nested;
+}
+
+// PATCH /api/v1/accounts/update_credentials (form, multipart or JSON). Images and custom
+// profile fields are refused with 422 rather than silently dropped; `bot` is ignored.
+Response handle_update_credentials(Context& ctx, const Request& req)
+{
+    auto caller = authenticate_member(ctx, req, "write:accounts");
+    if (!caller)
+        return http::error_response(caller.error());
+    auto params = http::parse_params(req);
+    if (!params)
+        return http::error_response(params.error());
+    for (const char* image : { "avatar", "header" })
+        if (params->files.contains(image) || !params->get_or(image).empty())
+            return http::error_response(field_error("Images are not supported yet", image));
+    NestedProfile nested = nested_json(req);
+    for (const auto& [name, value] : params->fields)
+        if (name.starts_with("fields_attributes[") && !value.empty())
+            nested.has_field_values = true;
+    if (nested.has_field_values)
+        return http::error_response(field_error(
+            "Custom profile fields are not supported yet; your profession is shown as a verified field.",
+            "fields_attributes"));
+    services::ProfileChange change;
+    change.display_name = params->get("display_name");
+    change.note = params->get("note");
+    if (params->get("locked"))
+        change.locked = params->flag("locked");
+    if (params->get("discoverable"))
+        change.discoverable = params->flag("discoverable");
+    change.locale = params->get("source[language]");
+    if (!change.locale)
+        change.locale = nested.language;
+    auto updated = ctx.social->profiles.update(caller->auth.account, change);
+    if (!updated)
+        return http::error_response(updated.error());
+    auto stats = account_stats(ctx, updated->id);
+    if (!stats)
+        return http::error_response(stats.error());
+    return http::json_response(200, credential_account_json(*updated, ctx.base_url, *stats));
+}
+
+} // namespace
+
+void register_profile_routes(http::Router& router, Context& ctx)
+{
+    router.add("GET", "/api/v1/accounts/:id/statuses", [&ctx](const Request& req, const PathParams& p) {
+        return with_member_and_id(
+            ctx, req, p,
+            [&](const model::Account& me, Id id) { return handle_account_statuses(ctx, req, me, id); },
+            "read:statuses");
+    });
+    for (auto [path, followers] : { std::pair { "/api/v1/accounts/:id/followers", true },
+             std::pair { "/api/v1/accounts/:id/following", false } }) {
+        router.add("GET", path, [&ctx, followers](const Request& req, const PathParams& p) {
+            return with_member_and_id(
+                ctx, req, p,
+                [&](const model::Account& me, Id id) {
+                    auto ref = actor_ref(ctx, id);
+                    if (!ref)
+                        return http::error_response(ref.error());
+                    auto q = page_query(req, 40, 80);
+                    auto page = followers ? ctx.social->social.followers(me, *ref, q)
+                                          : ctx.social->social.following(me, *ref, q);
+                    return page ? actor_page_response(ctx, req, *page) : http::error_response(page.error());
+                },
+                "read:accounts");
+        });
+    }
+    router.add("GET", "/api/v1/accounts/search",
+        [&ctx](const Request& req, const PathParams&) { return handle_search(ctx, req); });
+    router.add(
+        "PATCH", "/api/v1/accounts/update_credentials",
+        [&ctx](const Request& req, const PathParams&) { return handle_update_credentials(ctx, req); },
+        http::RouteLimits { ctx.config.max_upload_bytes });
+}
+
+} // namespace confrere::server::api
