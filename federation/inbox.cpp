@@ -2,6 +2,7 @@
 
 #include "core/base/log.hpp"
 #include "core/services/access_policy.hpp"
+#include "core/services/hashtags.hpp"
 #include "core/services/social_service.hpp"
 #include "federation/html/sanitizer.hpp"
 
@@ -12,6 +13,17 @@ namespace confrere::federation {
 using model::ActorRef;
 
 namespace {
+
+// A Note's hashtags: the names of its Hashtag tags (Mastodon writes "#name"), checked and
+// normalised by the rule local posts follow.
+std::vector<std::string> hashtags_of(const AsObject& note)
+{
+    std::vector<std::string> names;
+    for (const AsTag& tag : note.tags)
+        if (tag.type == "Hashtag")
+            names.push_back(tag.name);
+    return services::hashtags_from_names(names);
+}
 
 bool is_note_like(std::string_view type)
 {
@@ -254,7 +266,9 @@ Status InboxProcessor::apply(
                 updated.summary = html_to_text(note.summary);
                 updated.sensitive = note.sensitive || !updated.summary.empty();
                 events.push_back({ .kind = services::LiveEvent::Kind::StatusEdited, .status_id = updated.id });
-                return repos.statuses().update_content(updated, note.updated.value_or(now));
+                if (auto changed = repos.statuses().update_content(updated, note.updated.value_or(now)); !changed)
+                    return changed;
+                return repos.tags().set_for_status(updated.id, hashtags_of(note), now);
             }
             if (*existing)
                 return ok(); // a Create for a status we have, or a Delete that came first
@@ -316,6 +330,8 @@ Status InboxProcessor::apply(
             if (!mentions.empty())
                 if (auto added = repos.statuses().add_mentions(status.id, mentions); !added)
                     return added;
+            if (auto tagged = repos.tags().set_for_status(status.id, hashtags_of(note), now); !tagged)
+                return tagged;
             events.push_back({ .kind = services::LiveEvent::Kind::StatusPosted, .status_id = status.id });
             return repos.statuses().attach_orphans(status.uri, status.id);
         }

@@ -4,6 +4,7 @@
 
 #include "core/base/text.hpp"
 #include "core/services/access_policy.hpp"
+#include "core/services/hashtags.hpp"
 
 #include <algorithm>
 
@@ -209,6 +210,9 @@ Result<model::Status> SocialService::post(const model::Account& author, PostRequ
         if (!mentions.empty())
             if (auto added = repos.statuses().add_mentions(status.id, mentions); !added)
                 return added;
+        if (auto tagged = repos.tags().set_for_status(status.id, extract_hashtags(status.source_text), status.created_at);
+            !tagged)
+            return tagged;
         if (status.audience == Audience::Instance)
             return ok(); // never leaves the instance (DESIGN rule 2)
         return outbox_.status_published(repos, author, status, mentions);
@@ -318,6 +322,9 @@ Result<model::Status> SocialService::edit(const model::Account& author, Id statu
     auto done = write([&](storage::Repositories& repos) -> Status {
         if (auto updated = repos.statuses().update_content(edited, *edited.edited_at); !updated)
             return updated;
+        if (auto tagged = repos.tags().set_for_status(status_id, extract_hashtags(edited.source_text), *edited.edited_at);
+            !tagged)
+            return tagged;
         if (edited.audience == Audience::Instance)
             return ok();
         auto mentions = repos.statuses().mentions(status_id);

@@ -13,6 +13,8 @@ void register_discovery_routes(http::Router& router, Context& ctx);
 void register_activitypub_routes(http::Router& router, Context& ctx);
 void register_status_routes(http::Router& router, Context& ctx);
 void register_oauth_routes(http::Router& router, Context& ctx);
+void register_search_routes(http::Router& router, Context& ctx);
+void register_filter_routes(http::Router& router, Context& ctx);
 
 // A remote account by handle (WebFinger when unknown), and a known remote account by id.
 http::Response remote_lookup(Context& ctx, const http::Request& req, std::string_view acct);
@@ -26,6 +28,8 @@ inline void register_all_routes(http::Router& router, Context& ctx)
     register_oauth_routes(router, ctx);
     register_account_routes(router, ctx);
     register_status_routes(router, ctx);
+    register_search_routes(router, ctx);
+    register_filter_routes(router, ctx);
     register_admin_routes(router, ctx);
 }
 

@@ -201,6 +201,48 @@ private:
     Connection& db_;
 };
 
+class SqliteTagRepository final : public TagRepository {
+public:
+    explicit SqliteTagRepository(Connection& c) : db_(c) {}
+    Status set_for_status(Id status_id, const std::vector<std::string>& names, TimePoint at) override;
+    Result<std::vector<std::string>> for_status(Id status_id) override;
+    Result<std::optional<model::Tag>> find(std::string_view name) override;
+    Result<std::vector<model::Tag>> by_prefix(std::string_view prefix, int limit, int offset) override;
+
+private:
+    Connection& db_;
+};
+
+class SqliteSearchRepository final : public SearchRepository {
+public:
+    explicit SqliteSearchRepository(Connection& c) : db_(c) {}
+    Result<std::vector<model::Status>> tag_timeline(Id reader, const TagTimelineQuery& query) override;
+    Result<std::vector<model::Status>> statuses(Id reader, const StatusSearchQuery& query) override;
+    Result<std::vector<model::Account>> accounts(std::string_view prefix, int limit, int offset) override;
+    Result<std::vector<model::RemoteActor>> remote_actors(
+        std::string_view prefix, std::string_view host, int limit, int offset) override;
+
+private:
+    Connection& db_;
+};
+
+class SqliteFilterRepository final : public FilterRepository {
+public:
+    explicit SqliteFilterRepository(Connection& c) : db_(c) {}
+    Status insert(const model::Filter& filter) override;
+    Status update(const model::Filter& filter) override;
+    Status remove(Id id) override;
+    Result<std::optional<model::Filter>> find(Id id) override;
+    Result<std::vector<model::Filter>> for_account(Id account_id) override;
+    Status insert_keyword(const model::FilterKeyword& keyword) override;
+    Status update_keyword(const model::FilterKeyword& keyword) override;
+    Status remove_keyword(Id id) override;
+    Result<std::optional<model::FilterKeyword>> find_keyword(Id id) override;
+
+private:
+    Connection& db_;
+};
+
 class SqliteRepositories final : public Repositories {
 public:
     explicit SqliteRepositories(Connection& c)
@@ -216,6 +258,9 @@ public:
         , inbox_ledger_(c)
         , deliveries_(c)
         , oauth_(c)
+        , tags_(c)
+        , search_(c)
+        , filters_(c)
     { }
     AccountRepository& accounts() override { return accounts_; }
     SessionRepository& sessions() override { return sessions_; }
@@ -229,6 +274,9 @@ public:
     InboxLedger& inbox_ledger() override { return inbox_ledger_; }
     DeliveryRepository& deliveries() override { return deliveries_; }
     OAuthRepository& oauth() override { return oauth_; }
+    TagRepository& tags() override { return tags_; }
+    SearchRepository& search() override { return search_; }
+    FilterRepository& filters() override { return filters_; }
 
 private:
     SqliteAccountRepository accounts_;
@@ -243,6 +291,9 @@ private:
     SqliteInboxLedger inbox_ledger_;
     SqliteDeliveryRepository deliveries_;
     SqliteOAuthRepository oauth_;
+    SqliteTagRepository tags_;
+    SqliteSearchRepository search_;
+    SqliteFilterRepository filters_;
 };
 
 } // namespace confrere::storage::sqlite

@@ -13,6 +13,17 @@ std::string lower_ascii(std::string_view s)
     return out;
 }
 
+std::string like_prefix(std::string_view prefix)
+{
+    std::string out;
+    for (char c : prefix) {
+        if (c == '%' || c == '_' || c == '\\')
+            out += '\\';
+        out += c;
+    }
+    return out + "%";
+}
+
 Result<std::int64_t> single_int(Statement& stmt)
 {
     auto row = stmt.step();

@@ -60,6 +60,9 @@ model::ActorRef read_actor(const Statement& stmt, int column);
 std::optional<TimePoint> optional_time(const Statement& stmt, int column);
 std::optional<std::int64_t> optional_ms(const std::optional<TimePoint>& t);
 
+// A LIKE pattern (with ESCAPE '\') matching strings that start with `prefix`.
+std::string like_prefix(std::string_view prefix);
+
 // A page size as the APIs allow it: 1 to 200.
 int page_limit(int limit);
 
