@@ -19,6 +19,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace confrere::storage {
@@ -402,6 +403,23 @@ public:
     // A cheap query proving the database answers (health endpoint).
     virtual Status ping() = 0;
 };
+
+// Runs `query(Repositories&) -> Result<T>` on a consistent snapshot and returns its result.
+template <class Query> auto read_value(Store& store, Query query) -> decltype(query(std::declval<Repositories&>()))
+{
+    using Answer = decltype(query(std::declval<Repositories&>()));
+    std::optional<typename Answer::value_type> value;
+    auto done = store.read([&](Repositories& repos) -> Status {
+        auto found = query(repos);
+        if (!found)
+            return forward(found);
+        value = std::move(*found);
+        return ok();
+    });
+    if (!done)
+        return forward(done);
+    return std::move(*value);
+}
 
 struct SqliteOptions {
     std::filesystem::path path;

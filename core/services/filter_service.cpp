@@ -182,17 +182,7 @@ Result<std::vector<model::Filter>> FilterService::list(const model::Account& own
 {
     if (auto allowed = require_member_reader(owner); !allowed)
         return forward(allowed);
-    std::vector<model::Filter> result;
-    auto done = store_.read([&](storage::Repositories& repos) -> Status {
-        auto found = repos.filters().for_account(owner.id);
-        if (!found)
-            return forward(found);
-        result = std::move(*found);
-        return ok();
-    });
-    if (!done)
-        return forward(done);
-    return result;
+    return storage::read_value(store_, [&](storage::Repositories& repos) { return repos.filters().for_account(owner.id); });
 }
 
 Result<std::vector<model::Filter>> FilterService::active(const model::Account& owner)
@@ -209,17 +199,7 @@ Result<model::Filter> FilterService::get(const model::Account& owner, Id filter_
 {
     if (auto allowed = require_member_reader(owner); !allowed)
         return forward(allowed);
-    std::optional<model::Filter> result;
-    auto done = store_.read([&](storage::Repositories& repos) -> Status {
-        auto found = owned(repos, owner, filter_id);
-        if (!found)
-            return forward(found);
-        result = std::move(*found);
-        return ok();
-    });
-    if (!done)
-        return forward(done);
-    return std::move(*result);
+    return storage::read_value(store_, [&](storage::Repositories& repos) { return owned(repos, owner, filter_id); });
 }
 
 Result<model::Filter> FilterService::create(const model::Account& owner, const FilterChange& change)
@@ -313,22 +293,15 @@ Result<model::FilterKeyword> FilterService::keyword(const model::Account& owner,
 {
     if (auto allowed = require_member_reader(owner); !allowed)
         return forward(allowed);
-    std::optional<model::FilterKeyword> result;
-    auto done = store_.read([&](storage::Repositories& repos) -> Status {
+    return storage::read_value(store_, [&](storage::Repositories& repos) -> Result<model::FilterKeyword> {
         auto found = repos.filters().find_keyword(keyword_id);
         if (!found)
             return forward(found);
-        if (!*found)
+        // Someone else's keyword is as absent as a missing one.
+        if (!*found || !owned(repos, owner, (*found)->filter_id))
             return std::unexpected(not_found("Keyword"));
-        auto filter = owned(repos, owner, (*found)->filter_id);
-        if (!filter)
-            return std::unexpected(not_found("Keyword"));
-        result = std::move(*found);
-        return ok();
+        return std::move(**found);
     });
-    if (!done)
-        return forward(done);
-    return std::move(*result);
 }
 
 Result<model::FilterKeyword> FilterService::update_keyword(

@@ -5,6 +5,7 @@
 #include "core/services/hashtags.hpp"
 
 #include <algorithm>
+#include <type_traits>
 
 namespace confrere::services {
 
@@ -94,31 +95,25 @@ Result<SearchResults> SearchService::search(const model::Account& reader, const 
                 results.remote_actors = std::move(*remote);
             }
             if (request.following) {
-                const auto me = model::local_actor(reader.id);
-                auto follows = [&](model::ActorRef target) -> Result<bool> {
-                    auto f = repos.follows().find(me, target);
-                    if (!f)
-                        return forward(f);
-                    return *f && (*f)->state == model::FollowState::Accepted;
+                auto followed = [&](auto& list, auto ref_of) -> Status {
+                    std::remove_reference_t<decltype(list)> kept;
+                    for (auto& item : list) {
+                        auto f = repos.follows().find(model::local_actor(reader.id), ref_of(item));
+                        if (!f)
+                            return forward(f);
+                        if (*f && (*f)->state == model::FollowState::Accepted)
+                            kept.push_back(std::move(item));
+                    }
+                    list = std::move(kept);
+                    return ok();
                 };
-                std::vector<model::Account> kept;
-                for (model::Account& a : results.accounts) {
-                    auto yes = follows(model::local_actor(a.id));
-                    if (!yes)
-                        return forward(yes);
-                    if (*yes)
-                        kept.push_back(std::move(a));
-                }
-                results.accounts = std::move(kept);
-                std::vector<model::RemoteActor> kept_remote;
-                for (model::RemoteActor& a : results.remote_actors) {
-                    auto yes = follows(model::remote_actor(a.id));
-                    if (!yes)
-                        return forward(yes);
-                    if (*yes)
-                        kept_remote.push_back(std::move(a));
-                }
-                results.remote_actors = std::move(kept_remote);
+                if (auto rc = followed(results.accounts, [](const model::Account& a) { return model::local_actor(a.id); });
+                    !rc)
+                    return rc;
+                if (auto rc = followed(
+                        results.remote_actors, [](const model::RemoteActor& a) { return model::remote_actor(a.id); });
+                    !rc)
+                    return rc;
             }
             // One list for paging: locals first, then remote actors.
             const int locals = static_cast<int>(results.accounts.size());
@@ -162,17 +157,8 @@ Result<std::vector<model::Status>> SearchService::tag_timeline(
     query.any = normalized(query.any);
     query.all = normalized(query.all);
     query.none = normalized(query.none);
-    std::vector<model::Status> result;
-    auto done = store_.read([&](storage::Repositories& repos) -> Status {
-        auto found = repos.search().tag_timeline(reader.id, query);
-        if (!found)
-            return forward(found);
-        result = std::move(*found);
-        return ok();
-    });
-    if (!done)
-        return forward(done);
-    return result;
+    return storage::read_value(
+        store_, [&](storage::Repositories& repos) { return repos.search().tag_timeline(reader.id, query); });
 }
 
 Result<std::optional<model::Tag>> SearchService::tag(const model::Account& reader, std::string_view name)
@@ -181,19 +167,10 @@ Result<std::optional<model::Tag>> SearchService::tag(const model::Account& reade
         return forward(allowed);
     if (name.starts_with('#'))
         name.remove_prefix(1);
-    std::optional<model::Tag> result;
     if (!is_hashtag_name(name))
-        return result;
-    auto done = store_.read([&](storage::Repositories& repos) -> Status {
-        auto found = repos.tags().find(normalize_hashtag(name));
-        if (!found)
-            return forward(found);
-        result = std::move(*found);
-        return ok();
-    });
-    if (!done)
-        return forward(done);
-    return result;
+        return std::optional<model::Tag> {};
+    return storage::read_value(
+        store_, [&](storage::Repositories& repos) { return repos.tags().find(normalize_hashtag(name)); });
 }
 
 } // namespace confrere::services

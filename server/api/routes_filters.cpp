@@ -91,6 +91,21 @@ template <class Action> Response with_params(Context& ctx, const Request& req, s
     return action(caller->auth.account, *params);
 }
 
+// As with_params, for the :id routes.
+template <class Action>
+Response with_id_and_params(Context& ctx, const Request& req, const PathParams& p, std::string_view scope, Action action)
+{
+    return with_member_and_id(
+        ctx, req, p,
+        [&](const model::Account& me, Id id) {
+            auto params = http::parse_params(req);
+            if (!params)
+                return http::error_response(params.error());
+            return action(me, id, *params);
+        },
+        scope);
+}
+
 } // namespace
 
 void register_filter_routes(http::Router& router, Context& ctx)
@@ -120,15 +135,10 @@ void register_filter_routes(http::Router& router, Context& ctx)
             "read:filters");
     });
     router.add("PUT", "/api/v2/filters/:id", [&ctx](const Request& req, const PathParams& p) {
-        return with_member_and_id(
-            ctx, req, p,
-            [&](const model::Account& me, Id id) {
-                auto params = http::parse_params(req);
-                if (!params)
-                    return http::error_response(params.error());
-                return filter_response(filter_service(ctx).update(me, id, filter_change(*params)));
-            },
-            "write:filters");
+        return with_id_and_params(
+            ctx, req, p, "write:filters", [&](const model::Account& me, Id id, const http::Params& params) {
+                return filter_response(filter_service(ctx).update(me, id, filter_change(params)));
+            });
     });
     router.add("DELETE", "/api/v2/filters/:id", [&ctx](const Request& req, const PathParams& p) {
         return with_member_and_id(
@@ -152,19 +162,14 @@ void register_filter_routes(http::Router& router, Context& ctx)
             "read:filters");
     });
     router.add("POST", "/api/v2/filters/:id/keywords", [&ctx](const Request& req, const PathParams& p) {
-        return with_member_and_id(
-            ctx, req, p,
-            [&](const model::Account& me, Id id) {
-                auto params = http::parse_params(req);
-                if (!params)
-                    return http::error_response(params.error());
+        return with_id_and_params(
+            ctx, req, p, "write:filters", [&](const model::Account& me, Id id, const http::Params& params) {
                 services::KeywordChange change;
-                change.keyword = params->get_or("keyword");
-                if (auto whole = params->get("whole_word"); whole)
+                change.keyword = params.get_or("keyword");
+                if (auto whole = params.get("whole_word"); whole)
                     change.whole_word = http::is_true(*whole);
                 return keyword_response(filter_service(ctx).add_keyword(me, id, change));
-            },
-            "write:filters");
+            });
     });
     router.add("GET", "/api/v2/filters/keywords/:id", [&ctx](const Request& req, const PathParams& p) {
         return with_member_and_id(
@@ -173,24 +178,17 @@ void register_filter_routes(http::Router& router, Context& ctx)
             "read:filters");
     });
     router.add("PUT", "/api/v2/filters/keywords/:id", [&ctx](const Request& req, const PathParams& p) {
-        return with_member_and_id(
-            ctx, req, p,
-            [&](const model::Account& me, Id id) {
-                auto params = http::parse_params(req);
-                if (!params)
-                    return http::error_response(params.error());
+        return with_id_and_params(
+            ctx, req, p, "write:filters", [&](const model::Account& me, Id id, const http::Params& params) {
                 auto service = filter_service(ctx);
                 auto existing = service.keyword(me, id);
                 if (!existing)
                     return http::error_response(existing.error());
                 services::KeywordChange change;
-                change.keyword = params->get_or("keyword", existing->keyword);
-                change.whole_word = existing->whole_word;
-                if (auto whole = params->get("whole_word"); whole)
-                    change.whole_word = http::is_true(*whole);
+                change.keyword = params.get_or("keyword", existing->keyword);
+                change.whole_word = params.get("whole_word") ? params.flag("whole_word") : existing->whole_word;
                 return keyword_response(service.update_keyword(me, id, change));
-            },
-            "write:filters");
+            });
     });
     router.add("DELETE", "/api/v2/filters/keywords/:id", [&ctx](const Request& req, const PathParams& p) {
         return with_member_and_id(

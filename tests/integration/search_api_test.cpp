@@ -156,10 +156,11 @@ TEST_F(SearchApi, FiltersRoundTripAndStayPrivate)
 
     // Another member learns nothing: 404 everywhere, as for a filter that does not exist.
     for (const std::string& path : { "/api/v2/filters/" + id, "/api/v2/filters/" + id + "/keywords",
-             "/api/v2/filters/keywords/" + keyword_id }) {
+             "/api/v2/filters/keywords/" + keyword_id })
         EXPECT_TRUE(is_json_error(bob_->get(path), 404)) << path;
+    for (const std::string& path : { "/api/v2/filters/" + id, "/api/v2/filters/keywords/" + keyword_id })
         EXPECT_TRUE(is_json_error(bob_->del(path), 404)) << path;
-    }
+    EXPECT_TRUE(is_json_error(bob_->post_form("/api/v2/filters/" + id + "/keywords", { { "keyword", "x" } }), 404));
     EXPECT_TRUE(is_json_error(put_json(*bob_, "/api/v2/filters/" + id, R"({"title":"x"})"), 404));
     EXPECT_EQ(array_size(bob_->get("/api/v2/filters"), ""), 0);
 
@@ -259,6 +260,45 @@ TEST_F(SearchFederation, ResolveFindsARemoteAccountByHandle)
     EXPECT_EQ(json_string(resolved.json(), "/accounts/0/acct"), handle);
     auto known = alice.get("/api/v2/search?type=accounts&q=bo");
     EXPECT_EQ(json_string(known.json(), "/accounts/0/acct"), handle) << "a known remote actor is found by prefix";
+}
+
+// A followers-only post's hashtags travel as Hashtag tags and come out as the Status entity's
+// tags and in the tag timeline of the follower's instance.
+TEST_F(SearchFederation, HashtagsTravelWithFollowersPosts)
+{
+    auto alice = pharmacy_.client();
+    ASSERT_EQ(alice.sign_in("alice", fixture_password).status, 200);
+    auto bob = nursing_.client();
+    ASSERT_EQ(bob.sign_in("bob", fixture_password).status, 200);
+    auto found = bob.get("/api/v1/accounts/lookup?acct=" + percent_encode("alice@" + pharmacy_.host()));
+    ASSERT_EQ(found.status, 200) << found;
+    const std::string alice_id = json_string(found.json(), "/id");
+    ASSERT_EQ(bob.post_form("/api/v1/accounts/" + alice_id + "/follow", {}).status, 200);
+    auto deadline = std::chrono::steady_clock::now() + 15s;
+    auto following = [&] {
+        auto r = bob.post_form("/api/v1/accounts/" + alice_id + "/follow", {});
+        auto doc = r.json();
+        return r.status == 200 && doc.IsObject() && doc.HasMember("following") && doc["following"].IsTrue();
+    };
+    while (!following() && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(50ms);
+    ASSERT_TRUE(following()) << "the Accept never arrived";
+
+    auto posted = alice.post_form(
+        "/api/v1/statuses", { { "status", "Nouvelle #Garde de nuit #pharmacie" }, { "visibility", "private" } });
+    ASSERT_EQ(posted.status, 200) << posted;
+    HttpResponse timeline;
+    while (std::chrono::steady_clock::now() < deadline + 15s) {
+        timeline = bob.get("/api/v1/timelines/tag/garde");
+        if (array_size(timeline, "") == 1)
+            break;
+        std::this_thread::sleep_for(50ms);
+    }
+    ASSERT_EQ(array_size(timeline, ""), 1) << timeline;
+    auto doc = timeline.json();
+    EXPECT_EQ(json_string(doc, "/0/tags/0/name"), "garde");
+    EXPECT_EQ(json_string(doc, "/0/tags/1/name"), "pharmacie");
+    EXPECT_EQ(json_string(doc, "/0/account/acct"), "alice@" + pharmacy_.host());
 }
 
 } // namespace
