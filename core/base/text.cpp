@@ -392,4 +392,13 @@ char32_t code_point_before(std::string_view s, std::size_t end)
     return length == end - start ? decode(p, length) : 0xFFFD;
 }
 
+std::string ascii_lower(std::string_view s)
+{
+    std::string out(s);
+    for (char& c : out)
+        if (c >= 'A' && c <= 'Z')
+            c = static_cast<char>(c - 'A' + 'a');
+    return out;
+}
+
 } // namespace confrere::text

@@ -20,6 +20,9 @@ std::string fold_for_match(std::string_view utf8);
 // Escapes & < > " ' for HTML and XML text and attribute values.
 std::string escape_html(std::string_view s);
 
+// ASCII letters lower-cased, every other byte unchanged.
+std::string ascii_lower(std::string_view s);
+
 // Removes ASCII whitespace at both ends.
 std::string_view trim(std::string_view s);
 

@@ -39,11 +39,7 @@ void add(std::vector<std::string>& tags, std::string name)
 
 std::string normalize_hashtag(std::string_view name)
 {
-    std::string out(name);
-    for (char& c : out)
-        if (c >= 'A' && c <= 'Z')
-            c = static_cast<char>(c - 'A' + 'a');
-    return out;
+    return text::ascii_lower(name);
 }
 
 std::string hashtag_url(std::string_view base_url, std::string_view name)

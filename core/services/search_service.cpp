@@ -11,15 +11,6 @@ namespace confrere::services {
 
 namespace {
 
-std::string lower(std::string_view s)
-{
-    std::string out(s);
-    for (char& c : out)
-        if (c >= 'A' && c <= 'Z')
-            c = static_cast<char>(c - 'A' + 'a');
-    return out;
-}
-
 // Keeps items [offset, offset + limit) of `items`.
 template <class T> void slice(std::vector<T>& items, int offset, int limit)
 {
@@ -54,7 +45,7 @@ std::optional<Handle> parse_handle(std::string_view q)
     Handle h;
     h.username = std::string(q.substr(0, at));
     if (at != std::string_view::npos) {
-        h.host = lower(q.substr(at + 1));
+        h.host = text::ascii_lower(q.substr(at + 1));
         if (h.host.empty() || h.host.find('@') != std::string::npos)
             return std::nullopt;
     }
@@ -79,7 +70,7 @@ Result<SearchResults> SearchService::search(const model::Account& reader, const 
         if (wants(SearchType::Accounts)) {
             auto handle = parse_handle(q);
             std::string prefix = handle ? handle->username : std::string(q);
-            const bool local_host = handle && (handle->host.empty() || handle->host == lower(local_host_));
+            const bool local_host = handle && (handle->host.empty() || handle->host == text::ascii_lower(local_host_));
             if (!handle || local_host) {
                 auto local = repos.search().accounts(prefix, window, 0);
                 if (!local)
