@@ -6,8 +6,8 @@
 #include "core/base/time.hpp"
 
 #include <optional>
-#include <string_view>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace confrere::model {

@@ -38,7 +38,8 @@ Status check_keyword(const KeywordChange& change)
 {
     std::string_view keyword = text::trim(change.keyword);
     if (keyword.empty())
-        return fail(ErrorKind::Unprocessable, "Validation failed: Keyword can't be blank", {}, "keywords_attributes");
+        return fail(
+            ErrorKind::Unprocessable, "Validation failed: Keyword can't be blank", {}, "keywords_attributes");
     if (keyword.size() > kMaxFilterKeywordBytes || !text::is_valid_utf8(keyword))
         return fail(ErrorKind::Unprocessable, "Validation failed: Keyword is too long or not text", {},
             "keywords_attributes");
@@ -60,7 +61,8 @@ bool keyword_matches(std::string_view text, const model::FilterKeyword& keyword)
     const std::string haystack = fold_case(text);
     const bool word_start = text::is_word_char(text::code_point_at(needle, 0));
     const bool word_end = text::is_word_char(text::code_point_before(needle, needle.size()));
-    for (std::size_t at = haystack.find(needle); at != std::string::npos; at = haystack.find(needle, at + 1)) {
+    for (std::size_t at = haystack.find(needle); at != std::string::npos;
+         at = haystack.find(needle, at + 1)) {
         if (!keyword.whole_word)
             return true;
         const std::size_t end = at + needle.size();
@@ -73,8 +75,8 @@ bool keyword_matches(std::string_view text, const model::FilterKeyword& keyword)
     return false;
 }
 
-std::vector<FilterMatch> match_filters(
-    const std::vector<model::Filter>& filters, model::FilterContext context, std::string_view text, TimePoint now)
+std::vector<FilterMatch> match_filters(const std::vector<model::Filter>& filters,
+    model::FilterContext context, std::string_view text, TimePoint now)
 {
     std::vector<FilterMatch> out;
     for (const model::Filter& filter : filters) {
@@ -112,8 +114,8 @@ Status FilterService::apply(model::Filter& filter, const FilterChange& change, s
         for (const std::string& name : *change.contexts) {
             auto context = model::filter_context_from_string(name);
             if (!context)
-                return fail(ErrorKind::Unprocessable, "Validation failed: Context contains invalid values", {},
-                    "context");
+                return fail(ErrorKind::Unprocessable, "Validation failed: Context contains invalid values",
+                    {}, "context");
             if (std::find(filter.contexts.begin(), filter.contexts.end(), *context) == filter.contexts.end())
                 filter.contexts.push_back(*context);
         }
@@ -123,8 +125,8 @@ Status FilterService::apply(model::Filter& filter, const FilterChange& change, s
     if (change.action) {
         auto action = model::filter_action_from_string(*change.action);
         if (!action)
-            return fail(ErrorKind::Unprocessable, "Validation failed: Filter action is not included in the list",
-                {}, "filter_action");
+            return fail(ErrorKind::Unprocessable,
+                "Validation failed: Filter action is not included in the list", {}, "filter_action");
         filter.action = *action;
     }
     if (change.expires_in) {
@@ -134,15 +136,16 @@ Status FilterService::apply(model::Filter& filter, const FilterChange& change, s
         } else {
             std::int64_t n = 0;
             auto [end, ec] = std::from_chars(seconds.data(), seconds.data() + seconds.size(), n);
-            if (ec != std::errc {} || end != seconds.data() + seconds.size() || n <= 0 || n > 10LL * 365 * 86400)
-                return fail(ErrorKind::Unprocessable, "Validation failed: Expires in is not a number of seconds", {},
-                    "expires_in");
+            if (ec != std::errc {} || end != seconds.data() + seconds.size() || n <= 0
+                || n > 10LL * 365 * 86400)
+                return fail(ErrorKind::Unprocessable,
+                    "Validation failed: Expires in is not a number of seconds", {}, "expires_in");
             filter.expires_at = clock_.now() + std::chrono::seconds(n);
         }
     }
     for (const KeywordChange& k : change.keywords) {
         auto it = k.id ? std::find_if(filter.keywords.begin(), filter.keywords.end(),
-                             [&](const model::FilterKeyword& existing) { return existing.id == *k.id; })
+                      [&](const model::FilterKeyword& existing) { return existing.id == *k.id; })
                        : filter.keywords.end();
         if (k.id && it == filter.keywords.end())
             return std::unexpected(not_found("Keyword"));
@@ -164,11 +167,13 @@ Status FilterService::apply(model::Filter& filter, const FilterChange& change, s
         }
     }
     if (filter.keywords.size() > kMaxKeywordsPerFilter)
-        return fail(ErrorKind::Unprocessable, "Validation failed: Too many keywords", {}, "keywords_attributes");
+        return fail(
+            ErrorKind::Unprocessable, "Validation failed: Too many keywords", {}, "keywords_attributes");
     return ok();
 }
 
-Result<model::Filter> FilterService::owned(storage::Repositories& repos, const model::Account& owner, Id filter_id)
+Result<model::Filter> FilterService::owned(
+    storage::Repositories& repos, const model::Account& owner, Id filter_id)
 {
     auto found = repos.filters().find(filter_id);
     if (!found)
@@ -182,7 +187,8 @@ Result<std::vector<model::Filter>> FilterService::list(const model::Account& own
 {
     if (auto allowed = require_member_reader(owner); !allowed)
         return forward(allowed);
-    return storage::read_value(store_, [&](storage::Repositories& repos) { return repos.filters().for_account(owner.id); });
+    return storage::read_value(
+        store_, [&](storage::Repositories& repos) { return repos.filters().for_account(owner.id); });
 }
 
 Result<std::vector<model::Filter>> FilterService::active(const model::Account& owner)
@@ -199,7 +205,8 @@ Result<model::Filter> FilterService::get(const model::Account& owner, Id filter_
 {
     if (auto allowed = require_member_reader(owner); !allowed)
         return forward(allowed);
-    return storage::read_value(store_, [&](storage::Repositories& repos) { return owned(repos, owner, filter_id); });
+    return storage::read_value(
+        store_, [&](storage::Repositories& repos) { return owned(repos, owner, filter_id); });
 }
 
 Result<model::Filter> FilterService::create(const model::Account& owner, const FilterChange& change)
@@ -230,7 +237,8 @@ Result<model::Filter> FilterService::create(const model::Account& owner, const F
     return filter;
 }
 
-Result<model::Filter> FilterService::update(const model::Account& owner, Id filter_id, const FilterChange& change)
+Result<model::Filter> FilterService::update(
+    const model::Account& owner, Id filter_id, const FilterChange& change)
 {
     if (auto allowed = require_member_reader(owner); !allowed)
         return forward(allowed);

@@ -38,8 +38,8 @@ bool keyword_matches(std::string_view text, const model::FilterKeyword& keyword)
 
 // The filters of `filters` active at `now` in `context` whose keywords occur in `text`, in
 // their order, each with its matching keywords.
-std::vector<FilterMatch> match_filters(
-    const std::vector<model::Filter>& filters, model::FilterContext context, std::string_view text, TimePoint now);
+std::vector<FilterMatch> match_filters(const std::vector<model::Filter>& filters,
+    model::FilterContext context, std::string_view text, TimePoint now);
 
 // True if one of `matches` hides the status (FilterAction::Hide).
 bool hides(const std::vector<FilterMatch>& matches);
@@ -86,9 +86,11 @@ public:
     Result<model::Filter> update(const model::Account& owner, Id filter_id, const FilterChange& change);
     Status remove(const model::Account& owner, Id filter_id);
 
-    Result<model::FilterKeyword> add_keyword(const model::Account& owner, Id filter_id, const KeywordChange& change);
+    Result<model::FilterKeyword> add_keyword(
+        const model::Account& owner, Id filter_id, const KeywordChange& change);
     Result<model::FilterKeyword> keyword(const model::Account& owner, Id keyword_id);
-    Result<model::FilterKeyword> update_keyword(const model::Account& owner, Id keyword_id, const KeywordChange& change);
+    Result<model::FilterKeyword> update_keyword(
+        const model::Account& owner, Id keyword_id, const KeywordChange& change);
     Status remove_keyword(const model::Account& owner, Id keyword_id);
 
 private:

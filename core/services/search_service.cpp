@@ -70,7 +70,8 @@ Result<SearchResults> SearchService::search(const model::Account& reader, const 
         if (wants(SearchType::Accounts)) {
             auto handle = parse_handle(q);
             std::string prefix = handle ? handle->username : std::string(q);
-            const bool local_host = handle && (handle->host.empty() || handle->host == text::ascii_lower(local_host_));
+            const bool local_host
+                = handle && (handle->host.empty() || handle->host == text::ascii_lower(local_host_));
             if (!handle || local_host) {
                 auto local = repos.search().accounts(prefix, window, 0);
                 if (!local)
@@ -98,11 +99,12 @@ Result<SearchResults> SearchService::search(const model::Account& reader, const 
                     list = std::move(kept);
                     return ok();
                 };
-                if (auto rc = followed(results.accounts, [](const model::Account& a) { return model::local_actor(a.id); });
+                if (auto rc = followed(
+                        results.accounts, [](const model::Account& a) { return model::local_actor(a.id); });
                     !rc)
                     return rc;
-                if (auto rc = followed(
-                        results.remote_actors, [](const model::RemoteActor& a) { return model::remote_actor(a.id); });
+                if (auto rc = followed(results.remote_actors,
+                        [](const model::RemoteActor& a) { return model::remote_actor(a.id); });
                     !rc)
                     return rc;
             }

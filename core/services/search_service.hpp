@@ -55,7 +55,8 @@ public:
     Result<SearchResults> search(const model::Account& reader, const SearchRequest& request);
 
     // Statuses the reader may read carrying the query's tags (names as typed: normalised here).
-    Result<std::vector<model::Status>> tag_timeline(const model::Account& reader, storage::TagTimelineQuery query);
+    Result<std::vector<model::Status>> tag_timeline(
+        const model::Account& reader, storage::TagTimelineQuery query);
 
     // A hashtag by name (as typed), nullopt if no status ever carried it.
     Result<std::optional<model::Tag>> tag(const model::Account& reader, std::string_view name);

@@ -80,7 +80,8 @@ Response empty_response(const Status& done)
 }
 
 // Runs `action(account, params)` for the member calling with the request's parameters.
-template <class Action> Response with_params(Context& ctx, const Request& req, std::string_view scope, Action action)
+template <class Action>
+Response with_params(Context& ctx, const Request& req, std::string_view scope, Action action)
 {
     auto caller = authenticate_member(ctx, req, scope);
     if (!caller)
@@ -93,7 +94,8 @@ template <class Action> Response with_params(Context& ctx, const Request& req, s
 
 // As with_params, for the :id routes.
 template <class Action>
-Response with_id_and_params(Context& ctx, const Request& req, const PathParams& p, std::string_view scope, Action action)
+Response with_id_and_params(
+    Context& ctx, const Request& req, const PathParams& p, std::string_view scope, Action action)
 {
     return with_member_and_id(
         ctx, req, p,
@@ -125,13 +127,15 @@ void register_filter_routes(http::Router& router, Context& ctx)
         });
     });
     router.add("POST", "/api/v2/filters", [&ctx](const Request& req, const PathParams&) {
-        return with_params(ctx, req, "write:filters", [&](const model::Account& me, const http::Params& params) {
-            return filter_response(filter_service(ctx).create(me, filter_change(params)));
-        });
+        return with_params(
+            ctx, req, "write:filters", [&](const model::Account& me, const http::Params& params) {
+                return filter_response(filter_service(ctx).create(me, filter_change(params)));
+            });
     });
     router.add("GET", "/api/v2/filters/:id", [&ctx](const Request& req, const PathParams& p) {
         return with_member_and_id(
-            ctx, req, p, [&](const model::Account& me, Id id) { return filter_response(filter_service(ctx).get(me, id)); },
+            ctx, req, p,
+            [&](const model::Account& me, Id id) { return filter_response(filter_service(ctx).get(me, id)); },
             "read:filters");
     });
     router.add("PUT", "/api/v2/filters/:id", [&ctx](const Request& req, const PathParams& p) {
@@ -142,7 +146,10 @@ void register_filter_routes(http::Router& router, Context& ctx)
     });
     router.add("DELETE", "/api/v2/filters/:id", [&ctx](const Request& req, const PathParams& p) {
         return with_member_and_id(
-            ctx, req, p, [&](const model::Account& me, Id id) { return empty_response(filter_service(ctx).remove(me, id)); },
+            ctx, req, p,
+            [&](const model::Account& me, Id id) {
+                return empty_response(filter_service(ctx).remove(me, id));
+            },
             "write:filters");
     });
     router.add("GET", "/api/v2/filters/:id/keywords", [&ctx](const Request& req, const PathParams& p) {
@@ -174,7 +181,9 @@ void register_filter_routes(http::Router& router, Context& ctx)
     router.add("GET", "/api/v2/filters/keywords/:id", [&ctx](const Request& req, const PathParams& p) {
         return with_member_and_id(
             ctx, req, p,
-            [&](const model::Account& me, Id id) { return keyword_response(filter_service(ctx).keyword(me, id)); },
+            [&](const model::Account& me, Id id) {
+                return keyword_response(filter_service(ctx).keyword(me, id));
+            },
             "read:filters");
     });
     router.add("PUT", "/api/v2/filters/keywords/:id", [&ctx](const Request& req, const PathParams& p) {
@@ -186,14 +195,17 @@ void register_filter_routes(http::Router& router, Context& ctx)
                     return http::error_response(existing.error());
                 services::KeywordChange change;
                 change.keyword = params.get_or("keyword", existing->keyword);
-                change.whole_word = params.get("whole_word") ? params.flag("whole_word") : existing->whole_word;
+                change.whole_word
+                    = params.get("whole_word") ? params.flag("whole_word") : existing->whole_word;
                 return keyword_response(service.update_keyword(me, id, change));
             });
     });
     router.add("DELETE", "/api/v2/filters/keywords/:id", [&ctx](const Request& req, const PathParams& p) {
         return with_member_and_id(
             ctx, req, p,
-            [&](const model::Account& me, Id id) { return empty_response(filter_service(ctx).remove_keyword(me, id)); },
+            [&](const model::Account& me, Id id) {
+                return empty_response(filter_service(ctx).remove_keyword(me, id));
+            },
             "write:filters");
     });
 }

@@ -57,7 +57,8 @@ Response handle_tag_timeline(Context& ctx, const Request& req, const PathParams&
     auto list = search_service(ctx).tag_timeline(caller->auth.account, std::move(query));
     if (!list)
         return http::error_response(list.error());
-    return filtered_timeline_response(ctx, req, caller->auth.account, std::move(*list), model::FilterContext::Public);
+    return filtered_timeline_response(
+        ctx, req, caller->auth.account, std::move(*list), model::FilterContext::Public);
 }
 
 // GET /api/v1/tags/:name: 404 for a hashtag no status carries.
@@ -87,8 +88,8 @@ void resolve_remote(Context& ctx, std::string_view q, std::vector<model::RemoteA
         auto fetched = ctx.social->resolver.actor(trimmed);
         if (fetched)
             actor = std::move(*fetched);
-    } else if (auto handle = services::parse_handle(trimmed); handle && !handle->host.empty()
-               && handle->host != ctx.host) {
+    } else if (auto handle = services::parse_handle(trimmed);
+               handle && !handle->host.empty() && handle->host != ctx.host) {
         auto resolved = ctx.social->resolver.resolve_handle(handle->username + "@" + handle->host);
         if (resolved)
             actor = std::move(*resolved);

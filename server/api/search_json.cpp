@@ -6,7 +6,8 @@
 
 namespace confrere::server::api {
 
-Result<StatusFilters> load_status_filters(Context& ctx, const model::Account& viewer, model::FilterContext context)
+Result<StatusFilters> load_status_filters(
+    Context& ctx, const model::Account& viewer, model::FilterContext context)
 {
     services::FilterService service(ctx.store, ctx.clock, ctx.ids);
     auto active = service.active(viewer);
@@ -23,7 +24,8 @@ std::string status_filter_text(const model::Status& s)
     return text;
 }
 
-Status write_status_tags(JsonWriter& w, storage::Repositories& repos, const Context& ctx, const model::Status& s)
+Status write_status_tags(
+    JsonWriter& w, storage::Repositories& repos, const Context& ctx, const model::Status& s)
 {
     auto names = repos.tags().for_status(s.id);
     if (!names)
@@ -124,8 +126,8 @@ void drop_hidden(std::vector<model::Status>& list, const StatusFilters& filters)
     });
 }
 
-http::Response filtered_timeline_response(Context& ctx, const http::Request& req, const model::Account& viewer,
-    std::vector<model::Status> list, model::FilterContext context)
+http::Response filtered_timeline_response(Context& ctx, const http::Request& req,
+    const model::Account& viewer, std::vector<model::Status> list, model::FilterContext context)
 {
     auto filters = load_status_filters(ctx, viewer, context);
     if (!filters)

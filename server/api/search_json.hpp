@@ -22,13 +22,15 @@ struct StatusFilters {
     TimePoint now {};
 };
 
-Result<StatusFilters> load_status_filters(Context& ctx, const model::Account& viewer, model::FilterContext context);
+Result<StatusFilters> load_status_filters(
+    Context& ctx, const model::Account& viewer, model::FilterContext context);
 
 // What filters look at: the status's plain text (typed, or from its HTML) and content warning.
 std::string status_filter_text(const model::Status& s);
 
 // The Status entity's "tags": [{name, url}].
-Status write_status_tags(JsonWriter& w, storage::Repositories& repos, const Context& ctx, const model::Status& s);
+Status write_status_tags(
+    JsonWriter& w, storage::Repositories& repos, const Context& ctx, const model::Status& s);
 // The Status entity's "filtered": [{filter, keyword_matches, status_matches}] (warn filters).
 void write_status_filtered(JsonWriter& w, const StatusFilters& filters, const model::Status& s);
 
@@ -44,7 +46,7 @@ void drop_hidden(std::vector<model::Status>& list, const StatusFilters& filters)
 // A timeline answer: the statuses a hide filter of `context` catches are left out, the others
 // carry `filtered`; the Link header pages over `list` as read (hidden ones included), so paging
 // goes on past a page the filters emptied.
-http::Response filtered_timeline_response(Context& ctx, const http::Request& req, const model::Account& viewer,
-    std::vector<model::Status> list, model::FilterContext context);
+http::Response filtered_timeline_response(Context& ctx, const http::Request& req,
+    const model::Account& viewer, std::vector<model::Status> list, model::FilterContext context);
 
 } // namespace confrere::server::api

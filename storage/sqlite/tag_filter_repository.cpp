@@ -71,7 +71,8 @@ Status SqliteTagRepository::set_for_status(Id status_id, const std::vector<std::
         return rc;
     int position = 0;
     for (const std::string& name : names) {
-        auto tag = db_.prepare("INSERT INTO tags (name, created_at) VALUES (?, ?) ON CONFLICT (name) DO NOTHING");
+        auto tag
+            = db_.prepare("INSERT INTO tags (name, created_at) VALUES (?, ?) ON CONFLICT (name) DO NOTHING");
         if (!tag)
             return forward(tag);
         if (auto rc = tag->bind(1, name).bind(2, to_unix_ms(at)).run(); !rc)
@@ -119,8 +120,9 @@ Result<std::vector<model::Tag>> SqliteTagRepository::by_prefix(std::string_view 
 
 Status SqliteFilterRepository::insert(const model::Filter& f)
 {
-    auto stmt = db_.prepare("INSERT INTO filters (id, account_id, title, contexts, action, expires_at, created_at)"
-                            " VALUES (?,?,?,?,?,?,?)");
+    auto stmt
+        = db_.prepare("INSERT INTO filters (id, account_id, title, contexts, action, expires_at, created_at)"
+                      " VALUES (?,?,?,?,?,?,?)");
     if (!stmt)
         return forward(stmt);
     stmt->bind(1, f.id)
@@ -140,7 +142,8 @@ Status SqliteFilterRepository::insert(const model::Filter& f)
 
 Status SqliteFilterRepository::update(const model::Filter& f)
 {
-    auto stmt = db_.prepare("UPDATE filters SET title = ?, contexts = ?, action = ?, expires_at = ? WHERE id = ?");
+    auto stmt
+        = db_.prepare("UPDATE filters SET title = ?, contexts = ?, action = ?, expires_at = ? WHERE id = ?");
     if (!stmt)
         return forward(stmt);
     stmt->bind(1, f.title)
@@ -186,8 +189,8 @@ Result<std::optional<model::Filter>> SqliteFilterRepository::find(Id id)
 
 Result<std::vector<model::Filter>> SqliteFilterRepository::for_account(Id account_id)
 {
-    auto stmt
-        = db_.prepare(std::string("SELECT ") + kFilterColumns + " FROM filters WHERE account_id = ? ORDER BY id");
+    auto stmt = db_.prepare(
+        std::string("SELECT ") + kFilterColumns + " FROM filters WHERE account_id = ? ORDER BY id");
     if (!stmt)
         return forward(stmt);
     stmt->bind(1, account_id);
@@ -211,7 +214,8 @@ Result<std::vector<model::Filter>> SqliteFilterRepository::for_account(Id accoun
 
 Status SqliteFilterRepository::insert_keyword(const model::FilterKeyword& k)
 {
-    auto stmt = db_.prepare("INSERT INTO filter_keywords (id, filter_id, keyword, whole_word) VALUES (?,?,?,?)");
+    auto stmt
+        = db_.prepare("INSERT INTO filter_keywords (id, filter_id, keyword, whole_word) VALUES (?,?,?,?)");
     if (!stmt)
         return forward(stmt);
     return stmt->bind(1, k.id).bind(2, k.filter_id).bind(3, k.keyword).bind(4, k.whole_word).run();

@@ -40,9 +40,11 @@ protected:
         carol_.emplace(member("carol"));
     }
 
-    static std::string post(HttpClient& client, const std::string& text, const std::string& visibility = "public")
+    static std::string post(
+        HttpClient& client, const std::string& text, const std::string& visibility = "public")
     {
-        auto response = client.post_form("/api/v1/statuses", { { "status", text }, { "visibility", visibility } });
+        auto response
+            = client.post_form("/api/v1/statuses", { { "status", text }, { "visibility", visibility } });
         EXPECT_EQ(response.status, 200) << response;
         return json_string(response.json(), "/id");
     }
@@ -76,7 +78,8 @@ TEST_F(SearchApi, StatusesCarryTheirTagsAndTheTagTimelineShowsReadableOnes)
 
     auto timeline = bob_->get("/api/v1/timelines/tag/GARDE?limit=10");
     ASSERT_EQ(timeline.status, 200) << timeline;
-    EXPECT_EQ(ids_of(timeline), (std::vector { open })) << "carol's followers-only post: bob does not follow her";
+    EXPECT_EQ(ids_of(timeline), (std::vector { open }))
+        << "carol's followers-only post: bob does not follow her";
     EXPECT_NE(timeline.header("Link").find("max_id=" + open), std::string::npos) << timeline.header("Link");
     auto carols = carol_->get("/api/v1/timelines/tag/garde");
     EXPECT_EQ(ids_of(carols), (std::vector { hidden, open }));
@@ -115,9 +118,11 @@ TEST_F(SearchApi, SearchFindsAccountsStatusesAndHashtags)
 
     auto blank = bob_->get("/api/v2/search?q=");
     ASSERT_EQ(blank.status, 200) << blank;
-    EXPECT_EQ(array_size(blank, "/accounts") + array_size(blank, "/statuses") + array_size(blank, "/hashtags"), 0);
+    EXPECT_EQ(
+        array_size(blank, "/accounts") + array_size(blank, "/statuses") + array_size(blank, "/hashtags"), 0);
     EXPECT_TRUE(is_json_error(bob_->get("/api/v2/search?q=x&type=toots"), 422));
-    auto untrusted = bob_->get("/api/v2/search?q=" + percent_encode("@ghost@untrusted.example") + "&resolve=true");
+    auto untrusted
+        = bob_->get("/api/v2/search?q=" + percent_encode("@ghost@untrusted.example") + "&resolve=true");
     ASSERT_EQ(untrusted.status, 200) << untrusted;
     EXPECT_EQ(array_size(untrusted, "/accounts"), 0);
 }
@@ -126,10 +131,10 @@ TEST_F(SearchApi, FiltersRoundTripAndStayPrivate)
 {
     // Mastodon.py's form shape.
     auto created = alice_->post_form("/api/v2/filters",
-        { { "title", "Grèves" }, { "context[]", "home" }, { "context[]", "public" }, { "filter_action", "warn" },
-            { "expires_in", "3600" }, { "keywords_attributes[][keyword]", "grève" },
-            { "keywords_attributes[][whole_word]", "1" }, { "keywords_attributes[][keyword]", "manif" },
-            { "keywords_attributes[][whole_word]", "0" } });
+        { { "title", "Grèves" }, { "context[]", "home" }, { "context[]", "public" },
+            { "filter_action", "warn" }, { "expires_in", "3600" },
+            { "keywords_attributes[][keyword]", "grève" }, { "keywords_attributes[][whole_word]", "1" },
+            { "keywords_attributes[][keyword]", "manif" }, { "keywords_attributes[][whole_word]", "0" } });
     ASSERT_EQ(created.status, 200) << created;
     auto doc = created.json();
     std::string id = json_string(doc, "/id");
@@ -160,7 +165,8 @@ TEST_F(SearchApi, FiltersRoundTripAndStayPrivate)
         EXPECT_TRUE(is_json_error(bob_->get(path), 404)) << path;
     for (const std::string& path : { "/api/v2/filters/" + id, "/api/v2/filters/keywords/" + keyword_id })
         EXPECT_TRUE(is_json_error(bob_->del(path), 404)) << path;
-    EXPECT_TRUE(is_json_error(bob_->post_form("/api/v2/filters/" + id + "/keywords", { { "keyword", "x" } }), 404));
+    EXPECT_TRUE(
+        is_json_error(bob_->post_form("/api/v2/filters/" + id + "/keywords", { { "keyword", "x" } }), 404));
     EXPECT_TRUE(is_json_error(put_json(*bob_, "/api/v2/filters/" + id, R"({"title":"x"})"), 404));
     EXPECT_EQ(array_size(bob_->get("/api/v2/filters"), ""), 0);
 
@@ -195,7 +201,8 @@ TEST_F(SearchApi, WarnFiltersMarkAndHideFiltersDropHomeStatuses)
 
     auto home = alice_->get("/api/v1/timelines/home");
     ASSERT_EQ(home.status, 200) << home;
-    EXPECT_EQ(ids_of(home), (std::vector { kept, warned })) << "the hidden status is left out; 'cat' is no word of 'Catégorie'";
+    EXPECT_EQ(ids_of(home), (std::vector { kept, warned }))
+        << "the hidden status is left out; 'cat' is no word of 'Catégorie'";
     auto doc = home.json();
     EXPECT_EQ(json_string(doc, "/1/filtered/0/filter/title"), "Grèves");
     EXPECT_EQ(json_string(doc, "/1/filtered/0/keyword_matches/0"), "grève");
@@ -236,8 +243,9 @@ protected:
             ASSERT_EQ(added.exit_code, 0) << added;
         }
         for (auto [at, name] : { std::pair { &pharmacy_, "alice" }, std::pair { &nursing_, "bob" } }) {
-            auto created = at->admin("create-account", "--username", name, "--email", std::string(name) + "@example.test",
-                "--password", fixture_password, "--role", "member", "--validated");
+            auto created = at->admin("create-account", "--username", name, "--email",
+                std::string(name) + "@example.test", "--password", fixture_password, "--role", "member",
+                "--validated");
             ASSERT_EQ(created.exit_code, 0) << created;
         }
     }
@@ -259,7 +267,8 @@ TEST_F(SearchFederation, ResolveFindsARemoteAccountByHandle)
     EXPECT_EQ(array_size(resolved, "/accounts"), 1) << resolved;
     EXPECT_EQ(json_string(resolved.json(), "/accounts/0/acct"), handle);
     auto known = alice.get("/api/v2/search?type=accounts&q=bo");
-    EXPECT_EQ(json_string(known.json(), "/accounts/0/acct"), handle) << "a known remote actor is found by prefix";
+    EXPECT_EQ(json_string(known.json(), "/accounts/0/acct"), handle)
+        << "a known remote actor is found by prefix";
 }
 
 // A followers-only post's hashtags travel as Hashtag tags and come out as the Status entity's
@@ -284,8 +293,8 @@ TEST_F(SearchFederation, HashtagsTravelWithFollowersPosts)
         std::this_thread::sleep_for(50ms);
     ASSERT_TRUE(following()) << "the Accept never arrived";
 
-    auto posted = alice.post_form(
-        "/api/v1/statuses", { { "status", "Nouvelle #Garde de nuit #pharmacie" }, { "visibility", "private" } });
+    auto posted = alice.post_form("/api/v1/statuses",
+        { { "status", "Nouvelle #Garde de nuit #pharmacie" }, { "visibility", "private" } });
     ASSERT_EQ(posted.status, 200) << posted;
     HttpResponse timeline;
     while (std::chrono::steady_clock::now() < deadline + 15s) {

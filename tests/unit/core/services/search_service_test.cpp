@@ -37,7 +37,8 @@ TEST(Hashtags, NeedALetterAndNoWordCharacterBefore)
 
 TEST(Hashtags, InsideUrlsAndMentionsAreNotHashtags)
 {
-    EXPECT_EQ(extract_hashtags("https://a.example/page#section voir http://b.example/#/x @bob@soins.example#z #vrai"),
+    EXPECT_EQ(extract_hashtags(
+                  "https://a.example/page#section voir http://b.example/#/x @bob@soins.example#z #vrai"),
         (Names { "vrai" }));
 }
 
@@ -83,7 +84,8 @@ TEST(Hashtags, HandlesAreParsed)
 
 // --- Filter matching -------------------------------------------------------------------------
 
-model::Filter filter(std::vector<model::FilterKeyword> keywords, model::FilterAction action = model::FilterAction::Warn,
+model::Filter filter(std::vector<model::FilterKeyword> keywords,
+    model::FilterAction action = model::FilterAction::Warn,
     std::vector<model::FilterContext> contexts = { model::FilterContext::Home })
 {
     model::Filter f;
@@ -156,8 +158,8 @@ public:
     {
         return ok();
     }
-    Status follow_sent(storage::Repositories&, const model::Account&, const model::RemoteActor&, const model::Follow&,
-        bool) override
+    Status follow_sent(storage::Repositories&, const model::Account&, const model::RemoteActor&,
+        const model::Follow&, bool) override
     {
         return ok();
     }
@@ -180,11 +182,13 @@ protected:
     {
         ServicesTest::SetUp();
         social_ = std::make_unique<SocialService>(fx().store(), fx().clock(), fx().ids(), outbox_,
-            "https://officine.example", [](std::string_view text) { return "<p>" + std::string(text) + "</p>"; });
+            "https://officine.example",
+            [](std::string_view text) { return "<p>" + std::string(text) + "</p>"; });
         search_ = std::make_unique<SearchService>(fx().store(), "officine.example");
         filters_ = std::make_unique<FilterService>(fx().store(), fx().clock(), fx().ids());
-        for (auto [person, account] : { std::pair { &testkit::pharmacist_alice(), &alice_ },
-                 std::pair { &testkit::nurse_bob(), &bob_ }, std::pair { &testkit::podiatrist_carol(), &carol_ } }) {
+        for (auto [person, account] :
+            { std::pair { &testkit::pharmacist_alice(), &alice_ }, std::pair { &testkit::nurse_bob(), &bob_ },
+                std::pair { &testkit::podiatrist_carol(), &carol_ } }) {
             auto a = fx().add_member(*person);
             ASSERT_TRUE(a) << describe(a);
             *account = *a;
@@ -217,7 +221,8 @@ protected:
         return ids;
     }
 
-    Result<SearchResults> search(const model::Account& reader, std::string q, SearchType type = SearchType::All)
+    Result<SearchResults> search(
+        const model::Account& reader, std::string q, SearchType type = SearchType::All)
     {
         SearchRequest r;
         r.q = std::move(q);
@@ -425,7 +430,8 @@ TEST_F(SearchServiceTest, FiltersAreValidatedAndPrivateToTheirOwner)
     ASSERT_TRUE(listed) << describe(listed);
     ASSERT_EQ(listed->size(), 1u);
     EXPECT_EQ((*listed)[0].keywords, edited->keywords);
-    EXPECT_EQ((*listed)[0].contexts, (std::vector { model::FilterContext::Home, model::FilterContext::Public }));
+    EXPECT_EQ(
+        (*listed)[0].contexts, (std::vector { model::FilterContext::Home, model::FilterContext::Public }));
     ASSERT_TRUE(filters_->remove(alice_, created->id));
     EXPECT_TRUE(filters_->list(alice_)->empty());
 }
