@@ -3,6 +3,8 @@
 #include "core/base/log.hpp"
 #include "core/services/access_policy.hpp"
 #include "core/services/notifications.hpp"
+
+#include "core/services/hashtags.hpp"
 #include "core/services/social_service.hpp"
 #include "federation/html/sanitizer.hpp"
 
@@ -13,6 +15,17 @@ namespace confrere::federation {
 using model::ActorRef;
 
 namespace {
+
+// A Note's hashtags: the names of its Hashtag tags (Mastodon writes "#name"), checked and
+// normalised by the rule local posts follow.
+std::vector<std::string> hashtags_of(const AsObject& note)
+{
+    std::vector<std::string> names;
+    for (const AsTag& tag : note.tags)
+        if (tag.type == "Hashtag")
+            names.push_back(tag.name);
+    return services::hashtags_from_names(names);
+}
 
 bool is_note_like(std::string_view type)
 {
@@ -265,6 +278,8 @@ Status InboxProcessor::apply(
                 if (auto changed = repos.statuses().update_content(updated, note.updated.value_or(now));
                     !changed)
                     return changed;
+                if (auto tagged = repos.tags().set_for_status(updated.id, hashtags_of(note), now); !tagged)
+                    return tagged;
                 return notify.status_edited(updated);
             }
             if (*existing)
@@ -327,6 +342,8 @@ Status InboxProcessor::apply(
             if (!mentions.empty())
                 if (auto added = repos.statuses().add_mentions(status.id, mentions); !added)
                     return added;
+            if (auto tagged = repos.tags().set_for_status(status.id, hashtags_of(note), now); !tagged)
+                return tagged;
             events.push_back({ .kind = services::LiveEvent::Kind::StatusPosted, .status_id = status.id });
             if (auto notified = notify.status_created(status); !notified)
                 return notified;

@@ -1,5 +1,7 @@
 #include "federation/outbox.hpp"
 
+#include "core/services/hashtags.hpp"
+
 #include "federation/activitypub/to_activitystreams.hpp"
 #include "federation/documents.hpp"
 
@@ -83,6 +85,11 @@ Result<NoteView> FederationOutbox::note_view(storage::Repositories& repos, const
     }
     if (status.audience == model::Audience::Followers)
         note.addressing.to.insert(note.addressing.to.begin(), urls.followers);
+    auto tags = repos.tags().for_status(status.id);
+    if (!tags)
+        return forward(tags);
+    for (const std::string& name : *tags)
+        note.tags.push_back(AsTag { "Hashtag", services::hashtag_url(base_url_, name), "#" + name });
     return note;
 }
 

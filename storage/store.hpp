@@ -10,6 +10,7 @@
 #include "core/model/notification.hpp"
 #include "core/model/oauth.hpp"
 #include "core/model/peer.hpp"
+#include "core/model/search.hpp"
 #include "core/model/session.hpp"
 
 #include <cstdint>
@@ -19,6 +20,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace confrere::storage {
@@ -389,6 +391,77 @@ public:
     virtual Status revoke_token(Id id, TimePoint at) = 0;
 };
 
+// Hashtags and which statuses carry them.
+class TagRepository {
+public:
+    virtual ~TagRepository() = default;
+    // Makes `names` (normalised, see services::normalize_hashtag) the status's hashtags,
+    // creating the tags not seen yet; an empty list removes them all.
+    virtual Status set_for_status(Id status_id, const std::vector<std::string>& names, TimePoint at) = 0;
+    // The status's hashtag names, in the order they were set.
+    virtual Result<std::vector<std::string>> for_status(Id status_id) = 0;
+    // Case-insensitive (ASCII).
+    virtual Result<std::optional<model::Tag>> find(std::string_view name) = 0;
+    // Tags whose name starts with `prefix` (case-insensitive, ASCII), shortest name first.
+    virtual Result<std::vector<model::Tag>> by_prefix(std::string_view prefix, int limit, int offset) = 0;
+};
+
+// GET /api/v1/timelines/tag/:hashtag: statuses carrying any of `any` (the path's tag and
+// any[]), all of `all`, none of `none` (names normalised).
+struct TagTimelineQuery {
+    std::vector<std::string> any, all, none;
+    bool local_only = false;
+    bool remote_only = false;
+    StatusQuery page;
+};
+
+struct StatusSearchQuery {
+    std::string text; // words, as typed; every one must occur (the last as a prefix)
+    std::optional<model::ActorRef> author;
+    int limit = 20;
+    int offset = 0;
+};
+
+// Lookups across accounts, remote actors and statuses. Status queries return only statuses
+// `reader` (a local account) may read: the SQL mirror of services::can_read.
+class SearchRepository {
+public:
+    virtual ~SearchRepository() = default;
+    // Newest first, never deleted.
+    virtual Result<std::vector<model::Status>> tag_timeline(Id reader, const TagTimelineQuery& query) = 0;
+    // Full-text search over the statuses' plain text and content warnings, newest first.
+    virtual Result<std::vector<model::Status>> statuses(Id reader, const StatusSearchQuery& query) = 0;
+    // Active local accounts whose username or display name starts with `prefix`
+    // (case-insensitive, ASCII), by username.
+    virtual Result<std::vector<model::Account>> accounts(std::string_view prefix, int limit, int offset) = 0;
+    // Known remote actors whose username or display name starts with `prefix`, or (with `host`)
+    // whose username starts with `prefix` on a host starting with `host`; by username.
+    virtual Result<std::vector<model::RemoteActor>> remote_actors(
+        std::string_view prefix, std::string_view host, int limit, int offset) = 0;
+};
+
+// Members' content filters (Mastodon's Filter v2) and their keywords.
+class FilterRepository {
+public:
+    virtual ~FilterRepository() = default;
+    // Inserts the filter and its keywords (ids set by the caller).
+    virtual Status insert(const model::Filter& filter) = 0;
+    // Replaces title, contexts, action and expiry. NotFound if absent.
+    virtual Status update(const model::Filter& filter) = 0;
+    // Removes the filter and its keywords. NotFound if absent.
+    virtual Status remove(Id id) = 0;
+    // With its keywords.
+    virtual Result<std::optional<model::Filter>> find(Id id) = 0;
+    // An account's filters with their keywords, oldest first.
+    virtual Result<std::vector<model::Filter>> for_account(Id account_id) = 0;
+    virtual Status insert_keyword(const model::FilterKeyword& keyword) = 0;
+    // Replaces keyword and whole_word. NotFound if absent.
+    virtual Status update_keyword(const model::FilterKeyword& keyword) = 0;
+    // NotFound if absent.
+    virtual Status remove_keyword(Id id) = 0;
+    virtual Result<std::optional<model::FilterKeyword>> find_keyword(Id id) = 0;
+};
+
 // The repositories bound to one connection, handed out inside Store::read / Store::write.
 class Repositories {
 public:
@@ -410,6 +483,10 @@ public:
 
     virtual BookmarkRepository& bookmarks() = 0;
     virtual IdempotencyRepository& idempotency_keys() = 0;
+
+    virtual TagRepository& tags() = 0;
+    virtual SearchRepository& search() = 0;
+    virtual FilterRepository& filters() = 0;
 };
 
 // Writes one directory import in several short transactions, so registrations are not blocked
@@ -438,6 +515,23 @@ public:
     // A cheap query proving the database answers (health endpoint).
     virtual Status ping() = 0;
 };
+
+// Runs `query(Repositories&) -> Result<T>` on a consistent snapshot and returns its result.
+template <class Query> auto read_value(Store& store, Query query) -> decltype(query(std::declval<Repositories&>()))
+{
+    using Answer = decltype(query(std::declval<Repositories&>()));
+    std::optional<typename Answer::value_type> value;
+    auto done = store.read([&](Repositories& repos) -> Status {
+        auto found = query(repos);
+        if (!found)
+            return forward(found);
+        value = std::move(*found);
+        return ok();
+    });
+    if (!done)
+        return forward(done);
+    return std::move(*value);
+}
 
 struct SqliteOptions {
     std::filesystem::path path;

@@ -307,3 +307,107 @@ std::string escape_html(std::string_view s)
 }
 
 } // namespace confrere::text
+
+namespace confrere::text {
+
+namespace {
+
+bool is_ascii_alnum(char32_t cp)
+{
+    return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9');
+}
+
+bool is_letter_like(char32_t cp)
+{
+    if (cp <= 0xBF)
+        return cp == 0xAA || cp == 0xB5 || cp == 0xBA; // ª µ º
+    return cp != 0xD7 && cp != 0xF7 // × ÷
+        && !(cp >= 0x2000 && cp <= 0x2BFF) // punctuation, super/subscripts, symbols, arrows
+        && !(cp >= 0x2E00 && cp <= 0x2E7F) // supplemental punctuation
+        && !(cp >= 0x3000 && cp <= 0x303F) // CJK punctuation
+        && !(cp >= 0xD800 && cp <= 0xF8FF) // surrogates, private use
+        && !(cp >= 0xFE00 && cp <= 0xFE6F) // variation selectors, compatibility forms
+        && !(cp >= 0xFF00 && cp <= 0xFF0F) && !(cp >= 0xFF1A && cp <= 0xFF20)
+        && !(cp >= 0xFF3B && cp <= 0xFF40) && !(cp >= 0xFF5B && cp <= 0xFF65) // full-width
+        && !(cp >= 0xFFF0 && cp <= 0xFFFF) // specials, U+FFFD
+        && !(cp >= 0x1F000 && cp <= 0x1FAFF) // emoji
+        && cp < 0xE0000; // tags, private use planes
+}
+
+} // namespace
+
+bool is_word_char(char32_t cp)
+{
+    return cp < 0x80 ? is_ascii_alnum(cp) || cp == '_' : is_letter_like(cp);
+}
+
+std::size_t hashtag_end(std::string_view line, std::size_t i, char32_t previous)
+{
+    if (i >= line.size() || line[i] != '#')
+        return i;
+    if (previous != 0 && (is_word_char(previous) || previous == '=' || previous == '/' || previous == ')'))
+        return i;
+    std::size_t end = i + 1;
+    bool letter = false;
+    while (end < line.size()) {
+        const auto* p = reinterpret_cast<const unsigned char*>(line.data()) + end;
+        std::size_t length = sequence_length(p, line.size() - end);
+        if (length == 0)
+            break;
+        char32_t cp = decode(p, length);
+        if (!is_word_char(cp))
+            break;
+        letter = letter || (cp != '_' && !(cp >= '0' && cp <= '9'));
+        end += length;
+    }
+    return letter ? end : i;
+}
+
+std::string percent_encode_word(std::string_view s)
+{
+    constexpr std::string_view hex = "0123456789ABCDEF";
+    std::string out;
+    for (char c : s) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (byte < 0x80 && (is_ascii_alnum(byte) || byte == '_')) {
+            out += c;
+        } else {
+            out += '%';
+            out += hex[byte >> 4];
+            out += hex[byte & 0x0F];
+        }
+    }
+    return out;
+}
+
+char32_t code_point_at(std::string_view s, std::size_t i)
+{
+    if (i >= s.size())
+        return 0;
+    const auto* p = reinterpret_cast<const unsigned char*>(s.data()) + i;
+    std::size_t length = sequence_length(p, s.size() - i);
+    return length == 0 ? 0xFFFD : decode(p, length);
+}
+
+char32_t code_point_before(std::string_view s, std::size_t end)
+{
+    if (end == 0 || end > s.size())
+        return 0;
+    std::size_t start = end - 1;
+    while (start > 0 && end - start < 4 && (static_cast<unsigned char>(s[start]) & 0xC0) == 0x80)
+        --start;
+    const auto* p = reinterpret_cast<const unsigned char*>(s.data()) + start;
+    std::size_t length = sequence_length(p, end - start);
+    return length == end - start ? decode(p, length) : 0xFFFD;
+}
+
+std::string ascii_lower(std::string_view s)
+{
+    std::string out(s);
+    for (char& c : out)
+        if (c >= 'A' && c <= 'Z')
+            c = static_cast<char>(c - 'A' + 'a');
+    return out;
+}
+
+} // namespace confrere::text

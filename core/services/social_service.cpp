@@ -7,6 +7,8 @@
 #include "core/services/access_policy.hpp"
 #include "core/services/notifications.hpp"
 
+#include "core/services/hashtags.hpp"
+
 #include <algorithm>
 
 namespace confrere::services {
@@ -245,6 +247,10 @@ Result<model::Status> SocialService::post(const model::Account& author, PostRequ
         if (auto notified = Notifier(repos, ids_, status.created_at, events).status_created(status);
             !notified)
             return notified;
+
+        if (auto tagged = repos.tags().set_for_status(status.id, extract_hashtags(status.source_text), status.created_at);
+            !tagged)
+            return tagged;
         if (status.audience == Audience::Instance)
             return ok(); // never leaves the instance (DESIGN rule 2)
         return outbox_.status_published(repos, author, status, mentions);
@@ -359,6 +365,10 @@ Result<model::Status> SocialService::edit(const model::Account& author, Id statu
             return updated;
         if (auto notified = Notifier(repos, ids_, *edited.edited_at, events).status_edited(edited); !notified)
             return notified;
+
+        if (auto tagged = repos.tags().set_for_status(status_id, extract_hashtags(edited.source_text), *edited.edited_at);
+            !tagged)
+            return tagged;
         if (edited.audience == Audience::Instance)
             return ok();
         auto mentions = repos.statuses().mentions(status_id);

@@ -3,6 +3,7 @@
 // same attribute order, text the HTML parser keeps as is.
 #include "federation/html/plain_text.hpp"
 
+#include "core/base/text.hpp"
 #include "federation/html/characters.hpp"
 
 namespace confrere::federation {
@@ -35,25 +36,6 @@ std::string clean_text(std::string_view text)
     return out;
 }
 
-// An approximation of "letter, mark or digit" above ASCII without Unicode tables: everything
-// but the blocks of punctuation, symbols, spaces, emoji and private use.
-bool is_letter_like(char32_t cp)
-{
-    if (cp <= 0xBF)
-        return cp == 0xAA || cp == 0xB5 || cp == 0xBA; // ª µ º
-    return cp != 0xD7 && cp != 0xF7 // × ÷
-        && !(cp >= 0x2000 && cp <= 0x2BFF) // punctuation, super/subscripts, symbols, arrows
-        && !(cp >= 0x2E00 && cp <= 0x2E7F) // supplemental punctuation
-        && !(cp >= 0x3000 && cp <= 0x303F) // CJK punctuation
-        && !(cp >= 0xD800 && cp <= 0xF8FF) // surrogates, private use
-        && !(cp >= 0xFE00 && cp <= 0xFE6F) // variation selectors, compatibility forms
-        && !(cp >= 0xFF00 && cp <= 0xFF0F) && !(cp >= 0xFF1A && cp <= 0xFF20)
-        && !(cp >= 0xFF3B && cp <= 0xFF40) && !(cp >= 0xFF5B && cp <= 0xFF65) // full-width
-        && !(cp >= 0xFFF0 && cp <= 0xFFFF) // specials, U+FFFD
-        && !(cp >= 0x1F000 && cp <= 0x1FAFF) // emoji
-        && cp < 0xE0000; // tags, private use planes
-}
-
 bool is_ascii_alnum(char32_t cp)
 {
     return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9');
@@ -61,13 +43,13 @@ bool is_ascii_alnum(char32_t cp)
 
 bool is_word(char32_t cp)
 {
-    return cp < 0x80 ? is_ascii_alnum(cp) || cp == '_' : is_letter_like(cp);
+    return text::is_word_char(cp);
 }
 
 bool is_url_char(char32_t cp)
 {
     if (cp >= 0x80)
-        return is_letter_like(cp); // IRIs: https://fr.wikipedia.org/wiki/Pédiatrie
+        return text::is_word_char(cp); // IRIs: https://fr.wikipedia.org/wiki/Pédiatrie
     return is_ascii_alnum(cp)
         || std::string_view("-._~:/?#[]@!$&'()*+,;=%").find(static_cast<char>(cp)) != std::string_view::npos;
 }
@@ -110,23 +92,6 @@ std::string_view tag_base(std::string_view base_url)
             return {};
     }
     return base_url;
-}
-
-std::string percent_encode(std::string_view name)
-{
-    constexpr std::string_view hex = "0123456789ABCDEF";
-    std::string out;
-    for (char c : name) {
-        const auto byte = static_cast<unsigned char>(c);
-        if (byte < 0x80 && (is_ascii_alnum(byte) || byte == '_')) {
-            out += c;
-        } else {
-            out += '%';
-            out += hex[byte >> 4];
-            out += hex[byte & 0x0F];
-        }
-    }
-    return out;
 }
 
 char32_t last_code_point(std::string_view s)
@@ -210,24 +175,13 @@ private:
         return end;
     }
 
-    // End of the hashtag starting at i ('#'), or i. Not after a word character, '=', '/' or
-    // ')' (Mastodon's HASHTAG_RE), so URL fragments and "C#" stay text.
+    // End of the hashtag starting at i ('#'), or i: the one rule of text::hashtag_end, so
+    // what is linked here is what services::extract_hashtags stores.
     std::size_t hashtag_end(std::string_view line, std::size_t i, char32_t previous) const
     {
-        if (line[i] != '#' || tag_base_.empty())
+        if (tag_base_.empty())
             return i;
-        if (previous != 0 && (is_word(previous) || previous == '=' || previous == '/' || previous == ')'))
-            return i;
-        std::size_t end = i + 1;
-        bool letter = false;
-        while (end < line.size()) {
-            const Decoded d = decode_utf8_at(line, end);
-            if (!is_word(d.code_point))
-                break;
-            letter = letter || (d.code_point != '_' && !(d.code_point >= '0' && d.code_point <= '9'));
-            end += d.length;
-        }
-        return letter ? end : i;
+        return text::hashtag_end(line, i, previous);
     }
 
     void write_url(std::string_view url)
@@ -263,7 +217,7 @@ private:
         out_ += "<a href=\"";
         out_ += escape_text(tag_base_);
         out_ += "/tags/";
-        out_ += percent_encode(name);
+        out_ += text::percent_encode_word(name);
         out_ += "\" class=\"mention hashtag\" rel=\"tag nofollow noopener noreferrer\" "
                 "target=\"_blank\">#<span>";
         out_ += escape_text(name);

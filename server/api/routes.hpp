@@ -23,6 +23,9 @@ void register_profile_routes(http::Router& router, Context& ctx);
 // /api/v1/instance, /api/v2/instance, preferences, custom emojis (routes_instance.cpp).
 void register_instance_routes(http::Router& router, Context& ctx);
 
+void register_search_routes(http::Router& router, Context& ctx);
+void register_filter_routes(http::Router& router, Context& ctx);
+
 // A remote account by handle (WebFinger when unknown), and a known remote account by id.
 http::Response remote_lookup(Context& ctx, const http::Request& req, std::string_view acct);
 http::Response remote_account(Context& ctx, Id id);
@@ -36,6 +39,9 @@ inline void register_all_routes(http::Router& router, Context& ctx)
     register_account_routes(router, ctx);
     register_status_routes(router, ctx);
     register_notification_routes(router, ctx);
+
+    register_search_routes(router, ctx);
+    register_filter_routes(router, ctx);
     register_admin_routes(router, ctx);
     register_collection_routes(router, ctx);
     register_profile_routes(router, ctx);

@@ -4,6 +4,7 @@
 #include "federation/activitypub/vocabulary.hpp"
 #include "server/api/account_json.hpp"
 #include "server/api/routes.hpp"
+#include "server/api/search_json.hpp"
 #include "server/api/status_json.hpp"
 #include "server/http/form.hpp"
 
@@ -188,13 +189,8 @@ Response timeline(Context& ctx, const Request& req, bool home)
                      : ctx.social->social.instance_timeline(caller->auth.account, q);
     if (!list)
         return http::error_response(list.error());
-    auto body = statuses_json(ctx, caller->auth.account, *list, true);
-    if (!body)
-        return http::error_response(body.error());
-    Response response = http::json_response(200, std::move(*body));
-    if (!list->empty())
-        add_link_header(response, ctx, req, list->front().id, list->back().id);
-    return response;
+    return filtered_timeline_response(ctx, req, caller->auth.account, std::move(*list),
+        home ? model::FilterContext::Home : model::FilterContext::Public);
 }
 
 } // namespace
@@ -256,8 +252,13 @@ void register_status_routes(http::Router& router, Context& ctx)
                 auto thread = ctx.social->social.context(me, id);
                 if (!thread)
                     return http::error_response(thread.error());
-                auto ancestors = statuses_json(ctx, me, thread->ancestors, true);
-                auto descendants = statuses_json(ctx, me, thread->descendants, true);
+                auto filters = load_status_filters(ctx, me, model::FilterContext::Thread);
+                if (!filters)
+                    return http::error_response(filters.error());
+                drop_hidden(thread->ancestors, *filters);
+                drop_hidden(thread->descendants, *filters);
+                auto ancestors = statuses_json(ctx, me, thread->ancestors, true, &*filters);
+                auto descendants = statuses_json(ctx, me, thread->descendants, true, &*filters);
                 if (!ancestors || !descendants)
                     return http::error_response(!ancestors ? ancestors.error() : descendants.error());
                 return http::json_response(

@@ -3,6 +3,7 @@
 #include "core/services/access_policy.hpp"
 #include "core/services/social_service.hpp"
 #include "server/api/routes.hpp"
+#include "server/api/search_json.hpp"
 
 #include <algorithm>
 
@@ -106,7 +107,7 @@ Result<bool> write_actor(JsonWriter& w, storage::Repositories& repos, const Cont
 }
 
 Status write_status(JsonWriter& w, storage::Repositories& repos, const Context& ctx,
-    const model::Account& viewer, const model::Status& s)
+    const model::Account& viewer, const model::Status& s, const StatusFilters* filters)
 {
     w.StartObject();
     write_string(w, "id", std::to_string(s.id));
@@ -154,11 +155,16 @@ Status write_status(JsonWriter& w, storage::Repositories& repos, const Context& 
         w.String(format_iso8601(*s.edited_at).c_str());
     else
         w.Null();
-    for (const char* key : { "media_attachments", "tags", "emojis" }) {
+    for (const char* key : { "media_attachments", "emojis" }) {
         w.Key(key);
         w.StartArray();
         w.EndArray();
     }
+    // Hashtags and filters: server/api/search_json.cpp.
+    if (auto tagged = write_status_tags(w, repos, ctx, s); !tagged)
+        return tagged;
+    if (filters != nullptr)
+        write_status_filtered(w, *filters, s);
     w.Key("mentions");
     w.StartArray();
     auto mentions = repos.statuses().mentions(s.id);
@@ -228,8 +234,8 @@ Status write_status(JsonWriter& w, storage::Repositories& repos, const Context& 
     return ok();
 }
 
-Result<std::string> statuses_json(
-    Context& ctx, const model::Account& viewer, const std::vector<model::Status>& list, bool array)
+Result<std::string> statuses_json(Context& ctx, const model::Account& viewer,
+    const std::vector<model::Status>& list, bool array, const StatusFilters* filters)
 {
     rapidjson::StringBuffer buf;
     JsonWriter w(buf);
@@ -237,7 +243,7 @@ Result<std::string> statuses_json(
         if (array)
             w.StartArray();
         for (const model::Status& s : list)
-            if (auto written = write_status(w, repos, ctx, viewer, s); !written)
+            if (auto written = write_status(w, repos, ctx, viewer, s, filters); !written)
                 return written;
         if (array)
             w.EndArray();

@@ -29,12 +29,15 @@ void write_remote_account(JsonWriter& w, const model::RemoteActor& a);
 // Writes the Account entity of a local account or a remote actor; false if it is gone.
 Result<bool> write_actor(JsonWriter& w, storage::Repositories& repos, const Context& ctx, model::ActorRef ref);
 
-// Writes one Status entity as `viewer` sees it (favourited, reblogged…).
+struct StatusFilters; // server/api/search_json.hpp
+
+// Writes one Status entity as `viewer` sees it (favourited, reblogged…); with `filters`, the
+// `filtered` array of the viewer's warn filters it matches.
 Status write_status(JsonWriter& w, storage::Repositories& repos, const Context& ctx,
-    const model::Account& viewer, const model::Status& s);
+    const model::Account& viewer, const model::Status& s, const StatusFilters* filters = nullptr);
 // Status entities, as an array or (one status, array false) a single object.
-Result<std::string> statuses_json(
-    Context& ctx, const model::Account& viewer, const std::vector<model::Status>& list, bool array);
+Result<std::string> statuses_json(Context& ctx, const model::Account& viewer,
+    const std::vector<model::Status>& list, bool array, const StatusFilters* filters = nullptr);
 http::Response status_response(Context& ctx, const model::Account& viewer, const model::Status& status);
 
 // The local account or remote actor with this API id, if the caller may see it.

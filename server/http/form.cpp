@@ -22,10 +22,24 @@ std::string Params::get_or(std::string_view name, std::string fallback) const
     return v ? *v : std::move(fallback);
 }
 
+bool is_true(std::string_view v)
+{
+    return v == "true" || v == "1" || v == "on" || v == "yes";
+}
+
 bool Params::flag(std::string_view name) const
 {
     auto v = get(name);
-    return v && (*v == "true" || *v == "1" || *v == "on" || *v == "yes");
+    return v && is_true(*v);
+}
+
+std::optional<std::vector<std::string>> Params::list(std::string_view name) const
+{
+    if (auto it = lists.find(name); it != lists.end())
+        return it->second;
+    if (auto v = get(name); v)
+        return std::vector<std::string> { *v };
+    return std::nullopt;
 }
 
 namespace {
@@ -36,6 +50,62 @@ std::string lower(std::string_view s)
     std::transform(out.begin(), out.end(), out.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     return out;
+}
+
+// Records one form field: as is in `fields`, and in `lists` or `objects` for the bracketed
+// shapes `name[]`, `name[][key]` and `name[index][key]`.
+void add_field(Params& out, const std::string& key, const std::string& value)
+{
+    out.fields[key] = value;
+    const auto open = key.find('[');
+    if (open == std::string::npos || open == 0 || !key.ends_with(']'))
+        return;
+    const std::string name = key.substr(0, open);
+    std::string_view rest = std::string_view(key).substr(open);
+    if (rest == "[]") {
+        out.lists[name].push_back(value);
+        return;
+    }
+    const auto close = rest.find(']');
+    if (close == std::string_view::npos || rest.size() < close + 3 || rest[close + 1] != '[')
+        return;
+    const std::string_view index = rest.substr(1, close - 1);
+    const std::string_view member = rest.substr(close + 2, rest.size() - close - 3);
+    if (member.empty() || member.find_first_of("[]") != std::string_view::npos)
+        return;
+    auto& list = out.objects[name];
+    if (index.empty()) {
+        if (list.empty() || list.back().contains(member))
+            list.emplace_back();
+        list.back()[std::string(member)] = value;
+        return;
+    }
+    // Indexed objects remember their index under a key no client field can have.
+    const std::string index_key = "[index]";
+    auto it = std::find_if(list.begin(), list.end(), [&](const ParamObject& o) {
+        auto found = o.find(index_key);
+        return found != o.end() && found->second == index;
+    });
+    if (it == list.end()) {
+        list.emplace_back();
+        list.back()[index_key] = std::string(index);
+        it = list.end() - 1;
+    }
+    (*it)[std::string(member)] = value;
+}
+
+// A JSON scalar as a form would carry it; nullopt for arrays, objects and null.
+std::optional<std::string> scalar(const rapidjson::Value& v)
+{
+    if (v.IsString())
+        return std::string(v.GetString(), v.GetStringLength());
+    if (v.IsBool())
+        return v.GetBool() ? "true" : "false";
+    if (v.IsInt64())
+        return std::to_string(v.GetInt64());
+    if (v.IsNumber())
+        return std::to_string(v.GetDouble());
+    return std::nullopt;
 }
 
 // The value of a `name=value` parameter in a header like Content-Type or Content-Disposition.
@@ -65,19 +135,6 @@ std::optional<std::string> header_param(std::string_view header, std::string_vie
     return std::nullopt;
 }
 
-// A JSON string, boolean or number as the text a form would carry; other values are skipped.
-void set_scalar(Params& out, const std::string& key, const rapidjson::Value& v)
-{
-    if (v.IsString())
-        out.fields[key] = std::string(v.GetString(), v.GetStringLength());
-    else if (v.IsBool())
-        out.fields[key] = v.GetBool() ? "true" : "false";
-    else if (v.IsInt64())
-        out.fields[key] = std::to_string(v.GetInt64());
-    else if (v.IsNumber())
-        out.fields[key] = std::to_string(v.GetDouble());
-}
-
 Status parse_json(std::string_view body, Params& out)
 {
     rapidjson::Document doc;
@@ -90,17 +147,39 @@ Status parse_json(std::string_view body, Params& out)
         return fail(ErrorKind::InvalidInput, "The JSON body must be an object.");
     for (auto& m : doc.GetObject()) {
         std::string key(m.name.GetString(), m.name.GetStringLength());
-        if (m.value.IsObject()) {
-            // One level of nesting, named as a form names it: {"home": {"last_read_id": "1"}}
-            // gives "home[last_read_id]" (Mastodon's markers, masto.js sends JSON).
-            for (auto& inner : m.value.GetObject())
-                set_scalar(out,
-                    key + "[" + std::string(inner.name.GetString(), inner.name.GetStringLength()) + "]",
-                    inner.value);
+        const auto& v = m.value;
+        if (auto value = scalar(v); value) {
+            out.fields[key] = std::move(*value);
             continue;
         }
-        set_scalar(out, key, m.value);
-        // Arrays and deeper objects are read by the endpoints that need them.
+        if (v.IsObject()) {
+            // One level of nesting, named as a form names it: {"home": {"last_read_id": "1"}}
+            // gives "home[last_read_id]" (Mastodon's markers, masto.js sends JSON).
+            for (const auto& inner : v.GetObject())
+                if (auto value = scalar(inner.value); value)
+                    out.fields[key + "[" + std::string(inner.name.GetString(), inner.name.GetStringLength()) + "]"]
+                        = std::move(*value);
+            continue;
+        }
+        if (!v.IsArray())
+            continue;
+        // Arrays of scalars are lists; arrays of objects keep their scalar members.
+        auto& list = out.lists[key];
+        list.clear();
+        for (const auto& item : v.GetArray()) {
+            if (auto value = scalar(item); value) {
+                list.push_back(std::move(*value));
+            } else if (item.IsObject()) {
+                ParamObject object;
+                for (const auto& member : item.GetObject())
+                    if (auto member_value = scalar(member.value); member_value)
+                        object[std::string(member.name.GetString(), member.name.GetStringLength())]
+                            = std::move(*member_value);
+                out.objects[key].push_back(std::move(object));
+            }
+        }
+        if (list.empty())
+            out.lists.erase(key);
     }
     return ok();
 }
@@ -155,7 +234,7 @@ Status parse_multipart(std::string_view body, std::string_view boundary, Params&
         if (filename)
             out.files[*name] = FilePart{*filename, content_type, std::string(content)};
         else
-            out.fields[*name] = std::string(content);
+            add_field(out, *name, std::string(content));
         pos = next + 2 + delimiter.size();
     }
 }
@@ -166,24 +245,34 @@ Result<Params> parse_params(const Request& req)
 {
     Params out;
     for (auto& [k, v] : parse_urlencoded(req.query))
-        out.fields[k] = v;
+        add_field(out, k, v);
     if (req.body.empty())
         return out;
+    Params body;
     std::string type = lower(req.header("content-type").value_or(""));
     if (type.starts_with("application/json") || type.starts_with("application/activity+json")) {
-        if (auto rc = parse_json(req.body, out); !rc)
+        if (auto rc = parse_json(req.body, body); !rc)
             return forward(rc);
     } else if (type.starts_with("application/x-www-form-urlencoded")) {
         for (auto& [k, v] : parse_urlencoded(req.body))
-            out.fields[k] = v;
+            add_field(body, k, v);
     } else if (type.starts_with("multipart/form-data")) {
         auto boundary = header_param(req.header("content-type").value_or(""), "boundary");
-        if (auto rc = parse_multipart(req.body, boundary.value_or(""), out); !rc)
+        if (auto rc = parse_multipart(req.body, boundary.value_or(""), body); !rc)
             return forward(rc);
     } else {
         return fail(ErrorKind::InvalidInput,
                     "Unsupported Content-Type: send JSON, a URL-encoded form or multipart/form-data.");
     }
+    // The body overrides the query string, a list or a list of objects as a whole.
+    for (auto& [k, v] : body.fields)
+        out.fields[k] = std::move(v);
+    for (auto& [k, v] : body.files)
+        out.files[k] = std::move(v);
+    for (auto& [k, v] : body.lists)
+        out.lists[k] = std::move(v);
+    for (auto& [k, v] : body.objects)
+        out.objects[k] = std::move(v);
     return out;
 }
 

@@ -318,4 +318,17 @@ Result<std::int64_t> SqliteAccountRepository::count(std::optional<model::Account
     return stmt->int64(0);
 }
 
+// SearchRepository's account look-up lives here, beside the account columns.
+Result<std::vector<model::Account>> SqliteSearchRepository::accounts(std::string_view prefix, int limit, int offset)
+{
+    auto stmt = db_.prepare(std::string("SELECT ") + kAccountColumns
+        + " FROM accounts a WHERE a.state = 'active'"
+          " AND (a.username_key LIKE ?1 ESCAPE '\\' OR a.display_name LIKE ?1 ESCAPE '\\')"
+          " ORDER BY a.username_key LIMIT ?2 OFFSET ?3");
+    if (!stmt)
+        return forward(stmt);
+    stmt->bind(1, like_prefix(lower_ascii(prefix))).bind(2, page_limit(limit)).bind(3, std::max(offset, 0));
+    return collect(*stmt, read_account);
+}
+
 } // namespace confrere::storage::sqlite

@@ -381,6 +381,49 @@ CREATE INDEX idempotency_keys_status ON idempotency_keys (status_id);
 CREATE INDEX interactions_actor_account_kind ON interactions (actor_account_id, kind, id);
 CREATE INDEX interactions_status_kind ON interactions (status_id, kind, id);
 )SQL"},
+    Migration{7, "hashtags, full-text search of statuses, content filters", R"SQL(
+-- Hashtags, named without '#' in their stored form (ASCII lower case, accents as typed).
+CREATE TABLE tags (
+    id         INTEGER PRIMARY KEY,
+    name       TEXT NOT NULL COLLATE NOCASE UNIQUE,
+    created_at INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE status_tags (
+    tag_id    INTEGER NOT NULL REFERENCES tags (id) ON DELETE CASCADE,
+    status_id INTEGER NOT NULL REFERENCES statuses (id) ON DELETE CASCADE,
+    position  INTEGER NOT NULL,  -- order in the status
+    PRIMARY KEY (tag_id, status_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX status_tags_status ON status_tags (status_id, position);
+
+-- The plain text (and content warning) of every live status, rowid = statuses.id, kept in step
+-- by the status repository. Accents are folded: "pediatrie" finds "pédiatrie".
+CREATE VIRTUAL TABLE status_texts USING fts5 (body, tokenize = 'unicode61 remove_diacritics 2');
+INSERT INTO status_texts (rowid, body)
+    SELECT id, source_text || ' ' || summary FROM statuses
+    WHERE deleted_at IS NULL AND author_account_id IS NOT NULL;
+
+-- Members' content filters (Mastodon's Filter v2).
+CREATE TABLE filters (
+    id           INTEGER PRIMARY KEY,
+    account_id   INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+    title        TEXT NOT NULL,
+    contexts     TEXT NOT NULL,  -- space-separated: home notifications public thread account
+    action       TEXT NOT NULL CHECK (action IN ('warn', 'hide')),
+    expires_at   INTEGER,
+    created_at   INTEGER NOT NULL
+) STRICT;
+CREATE INDEX filters_account ON filters (account_id, id);
+
+CREATE TABLE filter_keywords (
+    id         INTEGER PRIMARY KEY,
+    filter_id  INTEGER NOT NULL REFERENCES filters (id) ON DELETE CASCADE,
+    keyword    TEXT NOT NULL,
+    whole_word INTEGER NOT NULL CHECK (whole_word IN (0, 1))
+) STRICT;
+CREATE INDEX filter_keywords_filter ON filter_keywords (filter_id, id);
+)SQL"},
 };
 
 } // namespace

@@ -2,6 +2,8 @@
 #include "storage/sqlite/repositories.hpp"
 #include "storage/sqlite/rows.hpp"
 
+#include <algorithm>
+
 namespace confrere::storage::sqlite {
 
 namespace {
@@ -136,6 +138,25 @@ Result<std::vector<model::RemoteActor>> SqliteRemoteActorRepository::search(
     stmt->bind(1, like_prefix(lower_ascii(username_prefix)))
         .bind(2, like_prefix(lower_ascii(host_prefix)))
         .bind(3, page_limit(limit));
+    return collect(*stmt, read_actor_row);
+}
+
+// SearchRepository's remote actor look-up lives here, beside the actor columns.
+Result<std::vector<model::RemoteActor>> SqliteSearchRepository::remote_actors(
+    std::string_view prefix, std::string_view host, int limit, int offset)
+{
+    auto stmt = db_.prepare(std::string("SELECT ") + kColumns
+        + " FROM remote_actors WHERE (?2 IS NULL AND (username_key LIKE ?1 ESCAPE '\\'"
+          " OR display_name LIKE ?1 ESCAPE '\\')) OR (username_key LIKE ?1 ESCAPE '\\' AND host LIKE ?2 ESCAPE '\\')"
+          " ORDER BY username_key, host LIMIT ?3 OFFSET ?4");
+    if (!stmt)
+        return forward(stmt);
+    stmt->bind(1, like_prefix(lower_ascii(prefix)));
+    if (host.empty())
+        stmt->bind_null(2);
+    else
+        stmt->bind(2, like_prefix(lower_ascii(host)));
+    stmt->bind(3, page_limit(limit)).bind(4, std::max(offset, 0));
     return collect(*stmt, read_actor_row);
 }
 

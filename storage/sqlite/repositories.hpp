@@ -229,6 +229,18 @@ private:
     Connection& db_;
 };
 
+class SqliteTagRepository final : public TagRepository {
+public:
+    explicit SqliteTagRepository(Connection& c) : db_(c) {}
+    Status set_for_status(Id status_id, const std::vector<std::string>& names, TimePoint at) override;
+    Result<std::vector<std::string>> for_status(Id status_id) override;
+    Result<std::optional<model::Tag>> find(std::string_view name) override;
+    Result<std::vector<model::Tag>> by_prefix(std::string_view prefix, int limit, int offset) override;
+
+private:
+    Connection& db_;
+};
+
 class SqliteBookmarkRepository final : public BookmarkRepository {
 public:
     explicit SqliteBookmarkRepository(Connection& c) : db_(c) {}
@@ -236,6 +248,19 @@ public:
     Result<std::optional<model::Bookmark>> find(Id account_id, Id status_id) override;
     Status remove(Id account_id, Id status_id) override;
     Result<std::vector<model::Bookmark>> list(Id account_id, const PageQuery& page) override;
+
+private:
+    Connection& db_;
+};
+
+class SqliteSearchRepository final : public SearchRepository {
+public:
+    explicit SqliteSearchRepository(Connection& c) : db_(c) {}
+    Result<std::vector<model::Status>> tag_timeline(Id reader, const TagTimelineQuery& query) override;
+    Result<std::vector<model::Status>> statuses(Id reader, const StatusSearchQuery& query) override;
+    Result<std::vector<model::Account>> accounts(std::string_view prefix, int limit, int offset) override;
+    Result<std::vector<model::RemoteActor>> remote_actors(
+        std::string_view prefix, std::string_view host, int limit, int offset) override;
 
 private:
     Connection& db_;
@@ -263,6 +288,23 @@ private:
     Connection& db_;
 };
 
+class SqliteFilterRepository final : public FilterRepository {
+public:
+    explicit SqliteFilterRepository(Connection& c) : db_(c) {}
+    Status insert(const model::Filter& filter) override;
+    Status update(const model::Filter& filter) override;
+    Status remove(Id id) override;
+    Result<std::optional<model::Filter>> find(Id id) override;
+    Result<std::vector<model::Filter>> for_account(Id account_id) override;
+    Status insert_keyword(const model::FilterKeyword& keyword) override;
+    Status update_keyword(const model::FilterKeyword& keyword) override;
+    Status remove_keyword(Id id) override;
+    Result<std::optional<model::FilterKeyword>> find_keyword(Id id) override;
+
+private:
+    Connection& db_;
+};
+
 class SqliteRepositories final : public Repositories {
 public:
     explicit SqliteRepositories(Connection& c)
@@ -283,6 +325,9 @@ public:
 
         , bookmarks_(c)
         , idempotency_keys_(c)
+        , tags_(c)
+        , search_(c)
+        , filters_(c)
     { }
     AccountRepository& accounts() override { return accounts_; }
     SessionRepository& sessions() override { return sessions_; }
@@ -301,6 +346,9 @@ public:
 
     BookmarkRepository& bookmarks() override { return bookmarks_; }
     IdempotencyRepository& idempotency_keys() override { return idempotency_keys_; }
+    TagRepository& tags() override { return tags_; }
+    SearchRepository& search() override { return search_; }
+    FilterRepository& filters() override { return filters_; }
 
 private:
     SqliteAccountRepository accounts_;
@@ -320,6 +368,9 @@ private:
 
     SqliteBookmarkRepository bookmarks_;
     SqliteIdempotencyRepository idempotency_keys_;
+    SqliteTagRepository tags_;
+    SqliteSearchRepository search_;
+    SqliteFilterRepository filters_;
 };
 
 } // namespace confrere::storage::sqlite

@@ -13,6 +13,17 @@ std::string lower_ascii(std::string_view s)
     return out;
 }
 
+std::string like_prefix(std::string_view prefix)
+{
+    std::string out;
+    for (char c : prefix) {
+        if (c == '%' || c == '_' || c == '\\')
+            out += '\\';
+        out += c;
+    }
+    return out + "%";
+}
+
 Result<std::int64_t> single_int(Statement& stmt)
 {
     auto row = stmt.step();
@@ -74,17 +85,6 @@ std::string ordered_for(std::string sql, PageEnd end)
     for (auto at = sql.find(" DESC"); at != std::string::npos; at = sql.find(" DESC", at))
         sql.replace(at, 5, " ASC");
     return sql;
-}
-
-std::string like_prefix(std::string_view prefix)
-{
-    std::string pattern;
-    for (char c : prefix) {
-        if (c == '%' || c == '_' || c == '\\')
-            pattern += '\\';
-        pattern += c;
-    }
-    return pattern + '%';
 }
 
 Error name_conflict(Error e, std::string_view constraint, std::string_view field, std::string_view message)

@@ -63,6 +63,9 @@ model::ActorRef read_actor(const Statement& stmt, int column);
 std::optional<TimePoint> optional_time(const Statement& stmt, int column);
 std::optional<std::int64_t> optional_ms(const std::optional<TimePoint>& t);
 
+// A LIKE pattern (with ESCAPE '\') matching strings that start with `prefix`.
+std::string like_prefix(std::string_view prefix);
+
 // A page size as the APIs allow it: 1 to 200.
 int page_limit(int limit);
 
@@ -75,8 +78,6 @@ template <class T> void newest_first(std::vector<T>& rows, PageEnd end)
         std::reverse(rows.begin(), rows.end());
 }
 
-// `prefix` as a LIKE pattern matching the strings it begins (with ESCAPE '\').
-std::string like_prefix(std::string_view prefix);
 
 // Conflict errors whose SQLite detail names `constraint` ("statuses.uri", "index 'follows_pair'")
 // get `field` and `message`; any other error is returned unchanged.

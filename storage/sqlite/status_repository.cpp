@@ -2,6 +2,8 @@
 #include "storage/sqlite/repositories.hpp"
 #include "storage/sqlite/rows.hpp"
 
+#include <algorithm>
+
 namespace confrere::storage::sqlite {
 
 namespace {
@@ -55,6 +57,62 @@ Result<std::vector<model::Status>> page(
     return rows;
 }
 
+// The words of a status for the full-text index: what a local author typed, or the text of a
+// remote status's (sanitised) HTML, tags replaced by spaces and the entities the sanitiser
+// writes decoded; then the content warning.
+std::string searchable_text(const model::Status& st)
+{
+    if (!st.source_text.empty())
+        return st.source_text + " " + st.summary;
+    std::string out;
+    std::string_view html = st.content_html;
+    for (std::size_t i = 0; i < html.size();) {
+        if (html[i] == '<') {
+            auto end = html.find('>', i);
+            i = end == std::string_view::npos ? html.size() : end + 1;
+            out += ' ';
+            continue;
+        }
+        if (html[i] == '&') {
+            static constexpr std::pair<std::string_view, char> kEntities[] = { { "&amp;", '&' }, { "&lt;", '<' },
+                { "&gt;", '>' }, { "&quot;", '"' }, { "&#39;", '\'' }, { "&apos;", '\'' }, { "&nbsp;", ' ' } };
+            bool decoded = false;
+            for (auto [entity, c] : kEntities)
+                if (html.substr(i).starts_with(entity)) {
+                    out += c;
+                    i += entity.size();
+                    decoded = true;
+                    break;
+                }
+            if (decoded)
+                continue;
+        }
+        out += html[i++];
+    }
+    return out + " " + st.summary;
+}
+
+Status unindex(Connection& db, Id id)
+{
+    auto stmt = db.prepare("DELETE FROM status_texts WHERE rowid = ?");
+    if (!stmt)
+        return forward(stmt);
+    return stmt->bind(1, id).run();
+}
+
+// (Re)indexes a live status's text for SearchRepository::statuses.
+Status index(Connection& db, const model::Status& st)
+{
+    if (auto removed = unindex(db, st.id); !removed)
+        return removed;
+    if (st.deleted_at)
+        return ok();
+    auto stmt = db.prepare("INSERT INTO status_texts (rowid, body) VALUES (?, ?)");
+    if (!stmt)
+        return forward(stmt);
+    return stmt->bind(1, st.id).bind(2, searchable_text(st)).run();
+}
+
 } // namespace
 
 Status SqliteStatusRepository::insert(const model::Status& st)
@@ -86,7 +144,7 @@ Status SqliteStatusRepository::insert(const model::Status& st)
         Error e = name_conflict(rc.error(), "statuses.uri", "uri", "A status with this id already exists.");
         return std::unexpected(name_conflict(std::move(e), "statuses.id", "id", "This id is already taken."));
     }
-    return ok();
+    return index(db_, st);
 }
 
 Status SqliteStatusRepository::add_mentions(Id status_id, const std::vector<model::ActorRef>& actors)
@@ -147,7 +205,9 @@ Status SqliteStatusRepository::update_content(const model::Status& st, TimePoint
         .bind(7, st.id);
     if (auto rc = stmt->run(); !rc)
         return rc;
-    return db_.changes() == 0 ? fail(ErrorKind::NotFound, "Status not found.") : ok();
+    if (db_.changes() == 0)
+        return fail(ErrorKind::NotFound, "Status not found.");
+    return index(db_, st);
 }
 
 Status SqliteStatusRepository::mark_deleted(Id id, TimePoint at)
@@ -169,8 +229,8 @@ Status SqliteStatusRepository::mark_deleted(Id id, TimePoint at)
         return forward(tombstone);
     if (auto rc = tombstone->bind(1, to_unix_ms(at)).bind(2, id).run(); !rc)
         return rc;
-    for (const char* sql :
-        { "DELETE FROM mentions WHERE status_id = ?", "DELETE FROM interactions WHERE status_id = ?" }) {
+    for (const char* sql : { "DELETE FROM mentions WHERE status_id = ?", "DELETE FROM interactions WHERE status_id = ?",
+             "DELETE FROM status_tags WHERE status_id = ?", "DELETE FROM status_texts WHERE rowid = ?" }) {
         auto stmt = db_.prepare(sql);
         if (!stmt)
             return forward(stmt);
@@ -279,6 +339,121 @@ Result<std::int64_t> SqliteStatusRepository::count_by_author(model::ActorRef aut
         return forward(stmt);
     stmt->bind(1, author.id);
     return single_int(*stmt);
+}
+
+// services::can_read in SQL, over the statuses `s` of a query whose ?1 is the reader (a local
+// account): never deleted; its author; Instance statuses of local authors; Followers statuses
+// of authors the reader follows (accepted); Followers and Direct statuses naming the reader.
+// Group statuses reach their author only. Keep it in step with can_read: status_repository_test
+// compares the two on every audience.
+constexpr const char* kReadableByReader = R"SQL(
+ s.deleted_at IS NULL AND (
+    s.author_account_id = ?1
+    OR (s.audience = 'instance' AND s.author_account_id IS NOT NULL)
+    OR (s.audience = 'followers' AND EXISTS (SELECT 1 FROM follows f WHERE f.follower_account_id = ?1
+        AND f.state = 'accepted'
+        AND (f.followee_account_id = s.author_account_id OR f.followee_remote_id = s.author_remote_id)))
+    OR (s.audience IN ('followers', 'direct')
+        AND EXISTS (SELECT 1 FROM mentions m WHERE m.status_id = s.id AND m.account_id = ?1)))
+)SQL";
+
+namespace {
+
+// "?5,?6,…": the placeholders of `count` names bound as parameters from ?first on.
+std::string placeholders(int first, std::size_t count)
+{
+    std::string out;
+    for (std::size_t i = 0; i < count; ++i)
+        out += (i ? ",?" : "?") + std::to_string(first + static_cast<int>(i));
+    return out;
+}
+
+constexpr std::size_t kMaxTagsPerClause = 10;
+
+// FTS5 query for the words of `text`: each word a quoted string (so operators and quotes in
+// what people type are just text), the last one a prefix; all must occur. Empty if no words.
+std::string fts_query(std::string_view text)
+{
+    std::vector<std::string> words;
+    std::string word;
+    auto flush = [&] {
+        if (!word.empty() && words.size() < 10)
+            words.push_back("\"" + word + "\"");
+        word.clear();
+    };
+    for (char c : text) {
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
+            flush();
+        else if (c == '"')
+            word += "\"\"";
+        else
+            word += c;
+    }
+    flush();
+    std::string query;
+    for (const std::string& w : words)
+        query += (query.empty() ? "" : " ") + w;
+    if (!query.empty())
+        query += "*";
+    return query;
+}
+
+} // namespace
+
+Result<std::vector<model::Status>> SqliteSearchRepository::tag_timeline(Id reader, const TagTimelineQuery& q)
+{
+    auto cap = [](const std::vector<std::string>& names) {
+        return std::vector<std::string>(names.begin(), names.begin() + std::min(names.size(), kMaxTagsPerClause));
+    };
+    const auto any = cap(q.any), all = cap(q.all), none = cap(q.none);
+    if (any.empty())
+        return std::vector<model::Status> {};
+    int next = 5; // ?1 reader, ?2..?4 paging
+    std::string sql = std::string("SELECT ") + kColumns
+        + " FROM statuses s WHERE s.id IN (SELECT st.status_id FROM status_tags st JOIN tags t ON t.id = st.tag_id"
+          " WHERE t.name IN ("
+        + placeholders(next, any.size()) + "))";
+    next += static_cast<int>(any.size());
+    for (std::size_t i = 0; i < all.size(); ++i)
+        sql += " AND EXISTS (SELECT 1 FROM status_tags sa JOIN tags ta ON ta.id = sa.tag_id WHERE sa.status_id = s.id"
+               " AND ta.name = ?"
+            + std::to_string(next++) + ")";
+    if (!none.empty()) {
+        sql += " AND NOT EXISTS (SELECT 1 FROM status_tags sn JOIN tags tn ON tn.id = sn.tag_id"
+               " WHERE sn.status_id = s.id AND tn.name IN ("
+            + placeholders(next, none.size()) + "))";
+    }
+    if (q.local_only)
+        sql += " AND s.author_account_id IS NOT NULL";
+    if (q.remote_only)
+        sql += " AND s.author_remote_id IS NOT NULL";
+    sql += std::string(" AND") + kReadableByReader + kPage;
+    return page(db_, sql, q.page, [&](Statement& s) {
+        s.bind(1, reader);
+        int index = 5;
+        for (const auto* names : { &any, &all, &none })
+            for (const std::string& name : *names)
+                s.bind(index++, name);
+    });
+}
+
+Result<std::vector<model::Status>> SqliteSearchRepository::statuses(Id reader, const StatusSearchQuery& q)
+{
+    std::string match = fts_query(q.text);
+    if (match.empty())
+        return std::vector<model::Status> {};
+    auto stmt = db_.prepare(std::string("SELECT ") + kColumns
+        + " FROM statuses s WHERE s.id IN (SELECT rowid FROM status_texts WHERE status_texts MATCH ?2)"
+          " AND (?5 IS NULL OR s.author_account_id = ?5) AND (?6 IS NULL OR s.author_remote_id = ?6) AND"
+        + kReadableByReader + " ORDER BY s.id DESC LIMIT ?3 OFFSET ?4");
+    if (!stmt)
+        return forward(stmt);
+    stmt->bind(1, reader).bind(2, match).bind(3, page_limit(q.limit)).bind(4, std::max(q.offset, 0));
+    if (q.author)
+        bind_actor(*stmt, 5, *q.author);
+    else
+        stmt->bind_null(5).bind_null(6);
+    return collect(*stmt, read_status);
 }
 
 } // namespace confrere::storage::sqlite

@@ -541,6 +541,38 @@ TEST_F(InboxTest, ACreateAddressedToALocalAccountIsStoredAsDirectWithItsMention)
     EXPECT_EQ(mentions(s->id), (std::vector<ActorRef> { model::local_actor(alice_.id) }));
 }
 
+// A received Note's Hashtag tags become its hashtags, by the rule local posts follow; an Update
+// replaces them.
+TEST_F(InboxTest, HashtagTagsOfACreateAreStoredAndAnUpdateReplacesThem)
+{
+    alice_follows(remi_);
+    Note note;
+    note.id = remi_.uri + "/statuses/1";
+    note.attributed_to = remi_.uri;
+    note.to = { remi_.followers };
+    note.tags = R"([{"type":"Hashtag","href":"https://soins.example/tags/soins","name":"#Soins"},)"
+                R"({"type":"Mention","href":")"
+        + remi_.uri + R"(","name":"@remi"},{"type":"Hashtag","name":"#<b>x</b>"},{"type":"Hashtag","name":"#Éthique"}])";
+    ASSERT_TRUE(deliver(remi_, create_of(remi_, activity_id(remi_, "create-1"), note)));
+    auto s = status(note.id);
+    ASSERT_TRUE(s);
+    auto tags_of = [&] {
+        std::vector<std::string> names;
+        auto done = fx_->store().read([&](storage::Repositories& repos) -> Status {
+            auto found = repos.tags().for_status(s->id);
+            if (found)
+                names = *found;
+            return found ? ok() : forward(found);
+        });
+        EXPECT_TRUE(done) << describe(done);
+        return names;
+    };
+    EXPECT_EQ(tags_of(), (std::vector<std::string> { "soins", "Éthique" }));
+    note.tags = R"([{"type":"Hashtag","name":"#garde"}])";
+    ASSERT_TRUE(deliver(remi_, activity_json("Update", activity_id(remi_, "update-1"), remi_.uri, note_json(note))));
+    EXPECT_EQ(tags_of(), (std::vector<std::string> { "garde" }));
+}
+
 // --- Threads ----------------------------------------------------------------------------------
 
 TEST_F(InboxTest, AReplyToALocalStatusIsAttachedAndJoinsItsThread)

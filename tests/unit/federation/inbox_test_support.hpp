@@ -146,6 +146,7 @@ struct Note {
     std::vector<std::string> to, cc;
     std::string in_reply_to;
     std::string context;
+    std::string tags; // raw JSON array written as "tag", none when empty
 };
 
 inline std::string note_json(const Note& n)
@@ -157,6 +158,8 @@ inline std::string note_json(const Note& n)
         out += R"(,"inReplyTo":)" + q(n.in_reply_to);
     if (!n.context.empty())
         out += R"(,"context":)" + q(n.context);
+    if (!n.tags.empty())
+        out += R"(,"tag":)" + n.tags;
     return out + "}";
 }
 

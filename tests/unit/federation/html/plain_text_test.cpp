@@ -2,6 +2,7 @@
 // sanitiser: what we store and federate is exactly what we would accept from a peer.
 #include "federation/html/plain_text.hpp"
 #include "federation/html/sanitizer.hpp"
+#include "core/services/hashtags.hpp"
 
 #include <gtest/gtest.h>
 
@@ -241,6 +242,23 @@ TEST(RenderPlainText, OutputIsAFixedPointOfTheSanitiser)
          }) {
         SCOPED_TRACE(text);
         render(text);
+    }
+}
+
+// The renderer and services::extract_hashtags share text::hashtag_end: what is linked is what
+// is stored (lower-cased), no more, no less.
+TEST(RenderPlainText, LinksExactlyTheHashtagsThePostIsStoredWith)
+{
+    for (std::string_view text : { "#Vaccin et #grippe", "https://a.example/p#frag #ok", "C# #123 x#y (#soins).",
+             "#Pédiatrie #日本語 #santé😀", "@bob@soins.example #tag_1 #_", "#<script>alert(1)</script>" }) {
+        const std::string html = render(text);
+        std::vector<std::string> linked;
+        for (auto at = html.find("#<span>"); at != std::string::npos; at = html.find("#<span>", at + 1)) {
+            auto end = html.find("</span>", at);
+            linked.push_back(services::normalize_hashtag(html.substr(at + 7, end - at - 7)));
+        }
+        EXPECT_EQ(linked, services::extract_hashtags(text)) << text;
+        EXPECT_EQ(html.find("<script"), std::string::npos) << text;
     }
 }
 

@@ -307,5 +307,75 @@ TEST(ParamsGetOr, FallbackOnlyWhenAbsent)
     EXPECT_EQ(p.get_or("absent", "fallback"), "fallback");
 }
 
+// --- Lists and lists of objects ---------------------------------------------------------------
+
+TEST(FormLists, RepeatedBracketKeysMakeAListInOrderAndKeepTheLastAsAField)
+{
+    auto p = parse_params(request("application/x-www-form-urlencoded", "context%5B%5D=home&context[]=public&title=x"));
+    ASSERT_TRUE(p) << describe(p);
+    EXPECT_EQ(p->list("context"), (std::vector<std::string> { "home", "public" }));
+    EXPECT_EQ(p->get_or("context[]"), "public") << "the flat field stays as before";
+    EXPECT_EQ(p->list("title"), (std::vector<std::string> { "x" })) << "one plain value is a list of one";
+    EXPECT_FALSE(p->list("absent"));
+}
+
+TEST(FormLists, RailsObjectArraysStartANewObjectWhenAKeyRepeats)
+{
+    auto p = parse_params(request("application/x-www-form-urlencoded",
+        "keywords_attributes[][keyword]=gr%C3%A8ve&keywords_attributes[][whole_word]=1"
+        "&keywords_attributes[][keyword]=manif&keywords_attributes[][whole_word]=0"));
+    ASSERT_TRUE(p) << describe(p);
+    const auto& objects = p->objects.at("keywords_attributes");
+    ASSERT_EQ(objects.size(), 2u);
+    EXPECT_EQ(objects[0].at("keyword"), "grève");
+    EXPECT_EQ(objects[0].at("whole_word"), "1");
+    EXPECT_EQ(objects[1].at("keyword"), "manif");
+    EXPECT_EQ(objects[1].at("whole_word"), "0");
+}
+
+TEST(FormLists, IndexedObjectsAreGroupedByIndexInOrderOfFirstUse)
+{
+    auto p = parse_params(request("application/x-www-form-urlencoded",
+        "k[1][keyword]=b&k[0][keyword]=a&k[1][_destroy]=true&k[0][id]=7"));
+    ASSERT_TRUE(p) << describe(p);
+    const auto& objects = p->objects.at("k");
+    ASSERT_EQ(objects.size(), 2u);
+    EXPECT_EQ(objects[0].at("keyword"), "b");
+    EXPECT_EQ(objects[0].at("_destroy"), "true");
+    EXPECT_EQ(objects[1].at("keyword"), "a");
+    EXPECT_EQ(objects[1].at("id"), "7");
+}
+
+TEST(FormLists, MalformedBracketsAreOnlyFlatFields)
+{
+    auto p = parse_params(request("application/x-www-form-urlencoded", "a[=1&[]=2&b[x=3&c[0][]=4&d[0][e][f]=5"));
+    ASSERT_TRUE(p) << describe(p);
+    EXPECT_TRUE(p->lists.empty());
+    EXPECT_TRUE(p->objects.empty());
+    EXPECT_EQ(p->get_or("a["), "1");
+}
+
+TEST(JsonLists, ArraysOfScalarsAndOfObjectsAreRead)
+{
+    auto p = parse_params(request("application/json",
+        R"({"title":"t","context":["home","thread"],"keywords_attributes":[{"keyword":"x","whole_word":false},{"id":"5","_destroy":true,"nested":{"a":1}}],"n":[1,true]})"));
+    ASSERT_TRUE(p) << describe(p);
+    EXPECT_EQ(p->list("context"), (std::vector<std::string> { "home", "thread" }));
+    EXPECT_EQ(p->list("n"), (std::vector<std::string> { "1", "true" }));
+    const auto& objects = p->objects.at("keywords_attributes");
+    ASSERT_EQ(objects.size(), 2u);
+    EXPECT_EQ(objects[0].at("whole_word"), "false");
+    EXPECT_EQ(objects[1].at("_destroy"), "true");
+    EXPECT_FALSE(objects[1].contains("nested"));
+    EXPECT_FALSE(p->get("context")) << "arrays are not flat fields";
+}
+
+TEST(FormLists, TheBodyReplacesAQueryListAsAWhole)
+{
+    auto p = parse_params(request("application/x-www-form-urlencoded", "context[]=public", "context[]=home&context[]=thread"));
+    ASSERT_TRUE(p) << describe(p);
+    EXPECT_EQ(p->list("context"), (std::vector<std::string> { "public" }));
+}
+
 } // namespace
 } // namespace confrere::server::http
