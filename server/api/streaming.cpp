@@ -2,6 +2,7 @@
 
 #include "core/base/log.hpp"
 #include "core/services/access_policy.hpp"
+#include "core/services/hashtags.hpp"
 #include "core/services/social_service.hpp"
 #include "server/api/routes.hpp"
 #include "server/api/status_json.hpp"
@@ -19,7 +20,7 @@ using services::LiveEvent;
 
 namespace {
 
-enum class Feed { User, UserNotification, Public, PublicLocal, PublicRemote };
+enum class Feed { User, UserNotification, Public, PublicLocal, PublicRemote, Hashtag, HashtagLocal };
 
 struct FeedName {
     Feed feed;
@@ -32,7 +33,22 @@ constexpr FeedName kFeeds[] = {
     { Feed::PublicLocal, "public:local" },
     // Nothing remote is public on a members-only network: a valid stream that stays silent.
     { Feed::PublicRemote, "public:remote" },
+    // Statuses with a tag, by the tag timeline's rule (local: by members of this instance).
+    { Feed::Hashtag, "hashtag" },
+    { Feed::HashtagLocal, "hashtag:local" },
 };
+
+// One subscription: a feed, and for the hashtag feeds the (normalised) tag.
+struct Subscription {
+    Feed feed;
+    std::string tag;
+    bool operator==(const Subscription&) const = default;
+};
+
+bool is_hashtag(Feed feed)
+{
+    return feed == Feed::Hashtag || feed == Feed::HashtagLocal;
+}
 
 std::optional<Feed> feed_from_name(std::string_view name)
 {
@@ -63,13 +79,13 @@ struct StreamingHub::Subscriber {
     StreamKind kind = StreamKind::EventStream;
     std::shared_ptr<http::Channel> channel;
     std::mutex mutex;
-    std::vector<Feed> feeds;  // under mutex
+    std::vector<Subscription> feeds;  // under mutex
 
     bool allows(std::string_view scope) const
     {
         return !scopes || services::require_scope(*scopes, scope).has_value();
     }
-    std::vector<Feed> snapshot()
+    std::vector<Subscription> snapshot()
     {
         std::lock_guard lock(mutex);
         return feeds;
@@ -80,7 +96,7 @@ namespace {
 
 // One event as this subscriber's transport frames it: Mastodon's WebSocket message (the
 // payload is a string of JSON) or a server-sent event.
-std::string frame(StreamKind kind, Feed feed, std::string_view event, std::string_view payload)
+std::string frame(StreamKind kind, const Subscription& to, std::string_view event, std::string_view payload)
 {
     if (kind == StreamKind::EventStream) {
         std::string out;
@@ -93,8 +109,10 @@ std::string frame(StreamKind kind, Feed feed, std::string_view event, std::strin
     w.StartObject();
     w.Key("stream");
     w.StartArray();
-    std::string_view name = feed_name(feed);
+    std::string_view name = feed_name(to.feed);
     w.String(name.data(), static_cast<rapidjson::SizeType>(name.size()));
+    if (is_hashtag(to.feed))
+        w.String(to.tag.data(), static_cast<rapidjson::SizeType>(to.tag.size()));
     w.EndArray();
     write_string(w, "event", event);
     write_string(w, "payload", payload);
@@ -206,8 +224,8 @@ void StreamingHub::deliver(const LiveEvent& event)
         for (const auto& s : subscribers) {
             if (s->account_id != event.account_id || !s->allows("read:notifications"))
                 continue;
-            for (Feed feed : s->snapshot()) {
-                if (feed != Feed::User && feed != Feed::UserNotification)
+            for (const Subscription& to : s->snapshot()) {
+                if (to.feed != Feed::User && to.feed != Feed::UserNotification)
                     continue;
                 if (!recipient) {
                     auto found = ctx_.store.read([&](storage::Repositories& repos) -> Status {
@@ -222,7 +240,7 @@ void StreamingHub::deliver(const LiveEvent& event)
                     payload = render_notification_(ctx_, *recipient, event.notification_id);
                 }
                 if (payload)
-                    s->channel->send(frame(s->kind, feed, "notification", *payload));
+                    s->channel->send(frame(s->kind, to, "notification", *payload));
             }
         }
         return;
@@ -258,9 +276,10 @@ void StreamingHub::deliver(const LiveEvent& event)
     for (const auto& s : subscribers) {
         if (!s->channel->is_open())
             continue;
-        std::vector<Feed> feeds = s->snapshot();
+        std::vector<Subscription> feeds = s->snapshot();
         std::optional<model::Account> viewer;
         bool in_home = false, could_read = false;
+        std::vector<Subscription> tagged; // the hashtag subscriptions whose timeline has it
         auto checked = ctx_.store.read([&](storage::Repositories& repos) -> Status {
             auto a = repos.accounts().find_by_id(s->account_id);
             if (!a)
@@ -278,11 +297,23 @@ void StreamingHub::deliver(const LiveEvent& event)
                 could_read = *readable;
                 return ok();
             }
-            if (std::find(feeds.begin(), feeds.end(), Feed::User) != feeds.end()) {
-                auto home = repos.statuses().home_timeline(viewer->id, just_this);
-                if (!home)
-                    return forward(home);
-                in_home = !home->empty();
+            for (const Subscription& to : feeds) {
+                if (to.feed == Feed::User) {
+                    auto home = repos.statuses().home_timeline(viewer->id, just_this);
+                    if (!home)
+                        return forward(home);
+                    in_home = !home->empty();
+                } else if (is_hashtag(to.feed)) {
+                    storage::TagTimelineQuery q;
+                    q.any = { to.tag };
+                    q.local_only = to.feed == Feed::HashtagLocal;
+                    q.page = just_this;
+                    auto timeline = repos.search().tag_timeline(viewer->id, q);
+                    if (!timeline)
+                        return forward(timeline);
+                    if (!timeline->empty())
+                        tagged.push_back(to);
+                }
             }
             return ok();
         });
@@ -293,14 +324,15 @@ void StreamingHub::deliver(const LiveEvent& event)
             continue;
         }
         std::optional<std::string> payload;
-        for (Feed feed : feeds) {
+        for (const Subscription& to : feeds) {
             if (deleted) {
-                if (could_read && feed != Feed::UserNotification && feed != Feed::PublicRemote)
-                    s->channel->send(frame(s->kind, feed, "delete", std::to_string(id)));
+                if (could_read && to.feed != Feed::UserNotification && to.feed != Feed::PublicRemote)
+                    s->channel->send(frame(s->kind, to, "delete", std::to_string(id)));
                 continue;
             }
-            bool shown = (feed == Feed::User && in_home)
-                || ((feed == Feed::Public || feed == Feed::PublicLocal) && in_instance_timeline);
+            bool shown = (to.feed == Feed::User && in_home)
+                || ((to.feed == Feed::Public || to.feed == Feed::PublicLocal) && in_instance_timeline)
+                || std::find(tagged.begin(), tagged.end(), to) != tagged.end();
             if (!shown)
                 continue;
             if (!payload) {
@@ -309,7 +341,7 @@ void StreamingHub::deliver(const LiveEvent& event)
                     break;
                 payload = std::move(*json);
             }
-            s->channel->send(frame(s->kind, feed, name, *payload));
+            s->channel->send(frame(s->kind, to, name, *payload));
         }
     }
 }
@@ -327,10 +359,16 @@ http::StreamOpen StreamingHub::open(
         requested = *q;
     }
     std::optional<Feed> feed;
+    std::string tag;
     if (!requested.empty()) {
         feed = feed_from_name(requested);
         if (!feed)
             return http::error_response(Error { ErrorKind::InvalidInput, "Unknown stream type", {}, {} });
+        if (is_hashtag(*feed)) {
+            tag = services::normalize_hashtag(req.query_param("tag").value_or(""));
+            if (!services::is_hashtag_name(tag))
+                return http::error_response(Error { ErrorKind::InvalidInput, "Missing or invalid tag", {}, "tag" });
+        }
     } else if (kind == StreamKind::EventStream) {
         return http::error_response(Error { ErrorKind::InvalidInput, "Unknown stream type", {}, {} });
     }
@@ -346,7 +384,7 @@ http::StreamOpen StreamingHub::open(
     subscriber->kind = kind;
     subscriber->channel = channel;
     if (feed)
-        subscriber->feeds.push_back(*feed);
+        subscriber->feeds.push_back({ *feed, tag });
     {
         std::lock_guard lock(mutex_);
         if (stopping_)
@@ -403,11 +441,19 @@ void StreamingHub::on_message(const std::shared_ptr<Subscriber>& subscriber, std
         subscriber->channel->send(error_frame("Access token does not have the required scopes", 401));
         return;
     }
+    Subscription wanted { *feed, {} };
+    if (is_hashtag(*feed)) {
+        wanted.tag = services::normalize_hashtag(text("tag"));
+        if (!services::is_hashtag_name(wanted.tag)) {
+            subscriber->channel->send(error_frame("Missing or invalid tag", 400));
+            return;
+        }
+    }
     std::lock_guard lock(subscriber->mutex);
     auto& feeds = subscriber->feeds;
-    auto found = std::find(feeds.begin(), feeds.end(), *feed);
+    auto found = std::find(feeds.begin(), feeds.end(), wanted);
     if (type == "subscribe" && found == feeds.end())
-        feeds.push_back(*feed);
+        feeds.push_back(std::move(wanted));
     else if (type == "unsubscribe" && found != feeds.end())
         feeds.erase(found);
 }

@@ -1,5 +1,5 @@
 // Mastodon's streaming API: the `user`, `user:notification`, `public`, `public:local`,
-// `public:remote` and `hashtag` streams, over WebSocket (`/api/v1/streaming`, multiplexed with
+// `public:remote`, `hashtag` and `hashtag:local` streams, over WebSocket (`/api/v1/streaming`, multiplexed with
 // subscribe messages, as masto.js and megalodon use it) and as server-sent events
 // (`/api/v1/streaming/user`…, as Mastodon.py uses it).
 //

@@ -265,6 +265,35 @@ TEST_F(StreamingTest, NotificationsArriveOnTheUserStreams)
     EXPECT_EQ(json_string(parse_json(sse.data_of("notification")), "/type"), "follow");
 }
 
+TEST_F(StreamingTest, HashtagStreamsFollowTheTagTimelinesRule)
+{
+    // Carol does not follow Bob: she sees his tagged instance post, not his tagged followers-only one.
+    WsClient ws(port(), "/api/v1/streaming", carol_->session_token());
+    ASSERT_FALSE(ws.error());
+    ws.send(R"({"type":"subscribe","stream":"hashtag","tag":"PiedDiabetique"})");
+    SseClient sse(port(), "/api/v1/streaming/hashtag/local?tag=piedDIABETIQUE", carol_->session_token());
+    ASSERT_TRUE(sse.wait_for("\r\n\r\n")) << sse.received();
+    EXPECT_NE(sse.received().find("HTTP/1.1 200"), std::string::npos) << sse.received();
+
+    post(*bob_, "Cas complexe #PiedDiabetique réservé", "private");
+    std::string shared = post(*bob_, "Nouvelle fiche #piedDiabetique pour tous");
+    auto seen = ws.next_event("update");
+    ASSERT_TRUE(seen) << "no update on the hashtag stream";
+    EXPECT_EQ(json_string(parse_json(json_string(*seen, "/payload")), "/id"), shared)
+        << "the followers-only tagged post reached a non-follower";
+    const rapidjson::Value* stream = json_at(*seen, "/stream");
+    ASSERT_TRUE(stream && stream->IsArray() && stream->Size() == 2);
+    EXPECT_STREQ((*stream)[0].GetString(), "hashtag");
+    EXPECT_STREQ((*stream)[1].GetString(), "pieddiabetique");
+    ASSERT_TRUE(sse.wait_for("event: update\ndata: ")) << sse.received();
+    ASSERT_TRUE(sse.wait_for("\n\n", 5s));
+    EXPECT_EQ(json_string(parse_json(sse.data_of("update")), "/id"), shared);
+
+    SseClient untagged(port(), "/api/v1/streaming/hashtag", carol_->session_token());
+    ASSERT_TRUE(untagged.wait_for("}"));
+    EXPECT_NE(untagged.received().find("HTTP/1.1 400"), std::string::npos) << untagged.received();
+}
+
 TEST_F(StreamingTest, RefusesMissingOrBadCredentialsAndUnknownStreams)
 {
     SseClient anonymous(port(), "/api/v1/streaming/user", "");
