@@ -92,7 +92,12 @@ Response handle_register_app(Context& ctx, const Request& req)
     auto params = http::parse_params(req);
     if (!params)
         return http::error_response(params.error());
-    services::AppRegistration registration { params->get_or("client_name"), params->get_or("redirect_uris"),
+    // One string (several URIs separated by newlines or spaces) or, as Mastodon 4.3 accepts and
+    // masto.js types it, an array (redirect_uris[] in a form).
+    std::string redirect_uris;
+    for (const std::string& uri : params->list("redirect_uris").value_or(std::vector<std::string> {}))
+        redirect_uris += (redirect_uris.empty() ? "" : "\n") + uri;
+    services::AppRegistration registration { params->get_or("client_name"), std::move(redirect_uris),
         params->get_or("scopes"), params->get_or("website") };
     auto registered = ctx.oauth->register_app(registration);
     if (!registered)

@@ -54,7 +54,7 @@ Response error_response(const Error& error)
 {
     std::string body = "{\"error\":\"";
     std::string message = error.public_message.empty() ? "Error." : error.public_message;
-    if (!error.field.empty() && error.kind == ErrorKind::Unprocessable)
+    if (!error.field.empty() && error.kind == ErrorKind::Unprocessable && !message.starts_with("Validation failed"))
         message = "Validation failed: " + error.field + ": " + message;
     log::append_json_escaped(body, message);
     body += '"';

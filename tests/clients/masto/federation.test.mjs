@@ -37,13 +37,22 @@ describe("two instances through masto.js", () => {
 
     test("remote lookup, follow, and a followers-only post delivered to the home timeline", async () => {
         const handle = `alice@${pharmacy.host}`;
+        // How apps find someone by handle: search v2 with resolve (WebFinger on the other side).
+        const found = await bob.masto.v2.search.list({ q: `@${handle}`, type: "accounts", resolve: true });
+        assert.deepEqual(found.accounts.map((a) => a.acct), [handle]);
         const remote = await bob.masto.v1.accounts.lookup({ acct: handle });
+        assert.equal(remote.id, found.accounts[0].id);
         assert.equal(remote.username, "alice");
         assert.equal(remote.acct, handle);
         assert.equal((await bob.masto.v1.accounts.$select(remote.id).fetch()).acct, handle);
         await rejectsWith(bob.masto.v1.accounts.lookup({ acct: `nobody@${pharmacy.host}` }), 404);
 
         const asked = await bob.masto.v1.accounts.$select(remote.id).follow();
+        // The follow reaches alice's instance, which notifies her.
+        await waitFor("alice's follow notification", async () => {
+            const notes = await alice.masto.v1.notifications.list({ types: ["follow"] });
+            return notes.some((n) => n.account.acct === `bob@${nursing.host}`);
+        }, { timeoutMs: DELIVERY_DEADLINE_MS });
         assert.equal(asked.id, remote.id);
         assert.ok(asked.following || asked.requested, `follow answered ${JSON.stringify(asked)}`);
         // Alice's instance answers with an Accept.

@@ -197,6 +197,37 @@ describe("statuses, timelines and follows through masto.js", () => {
         assert.equal((await alice.masto.v1.statuses.$select(priv.id).reblog()).reblogged, true);
     });
 
+    test("bookmark, list bookmarks, unbookmark", async () => {
+        const s = await alice.masto.v1.statuses.create({ status: "à relire avant la garde" });
+        const marked = await bob.masto.v1.statuses.$select(s.id).bookmark();
+        assert.equal(marked.bookmarked, true);
+        assert.equal((await alice.masto.v1.statuses.$select(s.id).fetch()).bookmarked, false, "bookmarks are the reader's own");
+        const listed = (await allPages(bob.masto.v1.bookmarks.list({ limit: 1 }))).flat();
+        assert.ok(listed.some((b) => b.id === s.id), "the bookmark is listed");
+        assert.equal((await bob.masto.v1.statuses.$select(s.id).unbookmark()).bookmarked, false);
+        assert.ok(!(await bob.masto.v1.bookmarks.list()).some((b) => b.id === s.id));
+        const priv = await alice.masto.v1.statuses.create({ status: "bookmark private", visibility: "private" });
+        await rejectsWith(carol.masto.v1.statuses.$select(priv.id).bookmark(), 404);
+    });
+
+    test("notifications of a follow, a mention and a favourite", async () => {
+        // bob follows alice (before()); he now mentions her, carol favourites her post.
+        const mine = await alice.masto.v1.statuses.create({ status: "notif: protocole" });
+        const mention = await bob.masto.v1.statuses.create({ status: "@alice notif: une question" });
+        await carol.masto.v1.statuses.$select(mine.id).favourite();
+        const all = await alice.masto.v1.notifications.list({ limit: 40 });
+        const seen = (type, who) => all.find((n) => n.type === type && n.account.id === who.account.id);
+        assert.ok(seen("follow", bob), "a follow notification from bob");
+        assert.equal(seen("mention", bob)?.status?.id, mention.id);
+        assert.equal(seen("favourite", carol)?.status?.id, mine.id);
+        const favourites = await alice.masto.v1.notifications.list({ types: ["favourite"] });
+        assert.ok(favourites.every((n) => n.type === "favourite"));
+        await alice.masto.v1.notifications.$select(seen("mention", bob).id).dismiss();
+        assert.ok(!(await alice.masto.v1.notifications.list({ limit: 40 })).some((n) => n.type === "mention" && n.status?.id === mention.id));
+        // Nobody else reads alice's notifications.
+        await rejectsWith(bob.masto.v1.notifications.$select(seen("follow", bob).id).fetch(), 404);
+    });
+
     test("delete", async () => {
         const s = await alice.masto.v1.statuses.create({ status: "delete-me soon", visibility: "private" });
         assert.equal((await homeWith(bob.masto, "delete-me")).length, 1);
