@@ -39,43 +39,9 @@ server_lifetime=$((3 * ($(seconds_of "$duration") + $(seconds_of "$warmup")) + 6
 
 
 # --- Confrère -------------------------------------------------------------------------------
-cat >"$work/confrere.toml" <<EOF
-[instance]
-base_url = ""
-name = "Confrère bench"
-description = "http_bench.sh"
-languages = ["fr", "en"]
-professions = [21]
-registration = "approval"
-[http]
-listen_address = "127.0.0.1"
-port = 0
-io_threads = $io_threads
-worker_threads = $worker_threads
-[storage]
-data_dir = "data"
-[log]
-level = "warn"
-EOF
-
 echo "http_bench: preparing an instance in $work"
-"$confrere" migrate --config "$work/confrere.toml" >"$work/migrate.log" 2>&1 \
-    || { cat "$work/migrate.log" >&2; exit 1; }
-openssl rand -hex 16 | "$confrere" admin --config "$work/confrere.toml" create-account \
-    --username bench --email bench@example.org --validated --password-stdin \
-    >"$work/account.log" 2>&1 || { cat "$work/account.log" >&2; exit 1; }
-
-timeout --kill-after=5 "$server_lifetime" \
-    "$confrere" serve --config "$work/confrere.toml" --port-file "$work/confrere.port" \
-    >"$work/confrere.log" 2>&1 &
-confrere_pid=$!
-pids+=("$confrere_pid")
-port=$(wait_for_port_file "$work/confrere.port" "$confrere_pid") || { cat "$work/confrere.log" >&2; exit 1; }
-for _ in $(seq 100); do
-    [[ $(http_status "$port" /health) == 200 ]] && break
-    sleep 0.1
-done
-[[ $(http_status "$port" /health) == 200 ]] || { echo "http_bench: /health never answered 200" >&2; exit 1; }
+bench_prepare_instance "$confrere" http_bench.sh
+bench_serve "$confrere" "$server_lifetime"
 
 authority=127.0.0.1:$port
 webfinger_path="/.well-known/webfinger?resource=acct:bench@$authority"

@@ -100,3 +100,53 @@ measure() {
         END { printf "%.0f %.3f %.3f %d %.0f\n", rps, p50, p99, errors, requests ? read / requests : 0 }
     ' "$output"
 }
+
+# A fresh members-only instance in $work for the HTTP benchmarks: confrere.toml ($io_threads
+# and $worker_threads, log level warn), migrated, with the validated member "bench".
+#   bench_prepare_instance CONFRERE DESCRIPTION
+# shellcheck disable=SC2154  # io_threads, worker_threads: set by the caller
+bench_prepare_instance() {
+    local confrere=$1 description=$2
+    cat >"$work/confrere.toml" <<TOML
+[instance]
+base_url = ""
+name = "Confrère bench"
+description = "$description"
+languages = ["fr", "en"]
+professions = [21]
+registration = "approval"
+[http]
+listen_address = "127.0.0.1"
+port = 0
+io_threads = $io_threads
+worker_threads = $worker_threads
+[storage]
+data_dir = "data"
+[log]
+level = "warn"
+TOML
+    "$confrere" migrate --config "$work/confrere.toml" >"$work/migrate.log" 2>&1 \
+        || { cat "$work/migrate.log" >&2; return 1; }
+    openssl rand -hex 16 | "$confrere" admin --config "$work/confrere.toml" create-account \
+        --username bench --email bench@example.org --validated --password-stdin \
+        >"$work/account.log" 2>&1 || { cat "$work/account.log" >&2; return 1; }
+}
+
+# Starts `confrere serve` on that instance for at most LIFETIME seconds; sets $confrere_pid and
+# $port once /health answers 200.
+#   bench_serve CONFRERE LIFETIME
+bench_serve() {
+    local confrere=$1 lifetime=$2
+    timeout --kill-after=5 "$lifetime" \
+        "$confrere" serve --config "$work/confrere.toml" --port-file "$work/confrere.port" \
+        >"$work/confrere.log" 2>&1 &
+    confrere_pid=$!
+    pids+=("$confrere_pid")
+    port=$(wait_for_port_file "$work/confrere.port" "$confrere_pid") || { cat "$work/confrere.log" >&2; return 1; }
+    for _ in $(seq 100); do
+        [[ $(http_status "$port" /health) == 200 ]] && return 0
+        sleep 0.1
+    done
+    echo "$bench_name: /health never answered 200" >&2
+    return 1
+}

@@ -40,40 +40,12 @@ bench_start timeline-bench
 # Every server stops by itself after this long, even if this script is killed with SIGKILL.
 server_lifetime=$((5 * ($(seconds_of "$duration") + $(seconds_of "$warmup")) + 120))
 
-cat >"$work/confrere.toml" <<TOML
-[instance]
-base_url = ""
-name = "Confrère bench"
-description = "timeline_bench.sh"
-languages = ["fr", "en"]
-professions = [21]
-registration = "approval"
-[http]
-listen_address = "127.0.0.1"
-port = 0
-io_threads = $io_threads
-worker_threads = $worker_threads
-[storage]
-data_dir = "data"
-[log]
-level = "warn"
-TOML
-
 echo "timeline_bench: seeding $accounts members following $follows each and $statuses statuses in $work"
-"$confrere" migrate --config "$work/confrere.toml" >"$work/migrate.log" 2>&1 \
-    || { cat "$work/migrate.log" >&2; exit 1; }
-openssl rand -hex 16 | "$confrere" admin --config "$work/confrere.toml" create-account \
-    --username bench --email bench@example.org --validated --password-stdin \
-    >"$work/account.log" 2>&1 || { cat "$work/account.log" >&2; exit 1; }
+bench_prepare_instance "$confrere" timeline_bench.sh
 "$seed" "$work/data/confrere.sqlite3" "$accounts" "$follows" "$statuses" "$work/tokens.txt"
 du -h "$work/data/confrere.sqlite3" | awk '{ print "timeline_bench: database " $1 }'
 
-timeout --kill-after=5 "$server_lifetime" \
-    "$confrere" serve --config "$work/confrere.toml" --port-file "$work/confrere.port" \
-    >"$work/confrere.log" 2>&1 &
-confrere_pid=$!
-pids+=("$confrere_pid")
-port=$(wait_for_port_file "$work/confrere.port" "$confrere_pid") || { cat "$work/confrere.log" >&2; exit 1; }
+bench_serve "$confrere" "$server_lifetime"
 authority=127.0.0.1:$port
 token=$(head -1 "$work/tokens.txt")
 status=$(http_status "$port" /api/v1/timelines/home application/json "Authorization: Bearer $token")

@@ -100,21 +100,10 @@ Status write_notification(JsonWriter& w, storage::Repositories& repos, const Con
 Result<std::string> notifications_json(Context& ctx, const model::Account& viewer,
     const std::vector<services::NotificationView>& views, bool array)
 {
-    rapidjson::StringBuffer buf;
-    JsonWriter w(buf);
-    auto done = ctx.store.read([&](storage::Repositories& repos) -> Status {
-        if (array)
-            w.StartArray();
-        for (const auto& view : views)
-            if (auto written = write_notification(w, repos, ctx, viewer, view); !written)
-                return written;
-        if (array)
-            w.EndArray();
-        return ok();
-    });
-    if (!done)
-        return forward(done);
-    return std::string(buf.GetString(), buf.GetSize());
+    return entities_json(ctx, views, array,
+        [&](JsonWriter& w, storage::Repositories& repos, const services::NotificationView& view) {
+            return write_notification(w, repos, ctx, viewer, view);
+        });
 }
 
 Response handle_list(Context& ctx, const Request& req)

@@ -237,21 +237,9 @@ Status write_status(JsonWriter& w, storage::Repositories& repos, const Context& 
 Result<std::string> statuses_json(Context& ctx, const model::Account& viewer,
     const std::vector<model::Status>& list, bool array, const StatusFilters* filters)
 {
-    rapidjson::StringBuffer buf;
-    JsonWriter w(buf);
-    auto done = ctx.store.read([&](storage::Repositories& repos) -> Status {
-        if (array)
-            w.StartArray();
-        for (const model::Status& s : list)
-            if (auto written = write_status(w, repos, ctx, viewer, s, filters); !written)
-                return written;
-        if (array)
-            w.EndArray();
-        return ok();
+    return entities_json(ctx, list, array, [&](JsonWriter& w, storage::Repositories& repos, const model::Status& s) {
+        return write_status(w, repos, ctx, viewer, s, filters);
     });
-    if (!done)
-        return forward(done);
-    return std::string(buf.GetString(), buf.GetSize());
 }
 
 Response status_response(Context& ctx, const model::Account& viewer, const model::Status& status)

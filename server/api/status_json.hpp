@@ -31,6 +31,28 @@ Result<bool> write_actor(JsonWriter& w, storage::Repositories& repos, const Cont
 
 struct StatusFilters; // server/api/search_json.hpp
 
+// Entities written one by one inside one read transaction: a JSON array, or (array false) the
+// one item alone. `write(w, repos, item)` writes one entity and returns a Status.
+template <class Item, class Write>
+Result<std::string> entities_json(Context& ctx, const std::vector<Item>& items, bool array, Write write)
+{
+    rapidjson::StringBuffer buf;
+    JsonWriter w(buf);
+    auto done = ctx.store.read([&](storage::Repositories& repos) -> Status {
+        if (array)
+            w.StartArray();
+        for (const Item& item : items)
+            if (auto written = write(w, repos, item); !written)
+                return written;
+        if (array)
+            w.EndArray();
+        return ok();
+    });
+    if (!done)
+        return forward(done);
+    return std::string(buf.GetString(), buf.GetSize());
+}
+
 // Writes one Status entity as `viewer` sees it (favourited, reblogged…); with `filters`, the
 // `filtered` array of the viewer's warn filters it matches.
 Status write_status(JsonWriter& w, storage::Repositories& repos, const Context& ctx,
