@@ -424,6 +424,12 @@ CREATE TABLE filter_keywords (
 ) STRICT;
 CREATE INDEX filter_keywords_filter ON filter_keywords (filter_id, id);
 )SQL"},
+    Migration{8, "home timeline window", R"SQL(
+-- The newest live statuses with what the home timeline's rule reads of them, so the windowed
+-- home timeline (status_repository.cpp) filters a thousand of them without reading their text.
+CREATE INDEX statuses_recent ON statuses (id, author_account_id, author_remote_id, audience)
+    WHERE deleted_at IS NULL;
+)SQL"},
 };
 
 } // namespace

@@ -286,8 +286,37 @@ constexpr const char* kHomeTimelineFrom = R"SQL(
                    ORDER BY m.status_id DESC LIMIT ?4))
  ORDER BY s.id DESC LIMIT ?4)SQL";
 
+// The same four branches, applied to a window: the kHomeWindow newest live statuses within the
+// page's bounds (oldest ones for a min_id page), read from the covering index statuses_recent
+// without their text. When the window holds a whole page, that page is the answer: every
+// status outside the window is older (newer, for min_id) than all those inside. Otherwise the
+// query above decides. On an instance where members follow a few dozen active colleagues, the
+// window answers nearly every first page, at a fraction of the cost of the per-author branches.
+constexpr int kHomeWindow = 1000;
+constexpr const char* kHomeWindowFrom = R"SQL(
+ FROM statuses s WHERE s.id IN (
+    SELECT w.id FROM (SELECT id, author_account_id, author_remote_id, audience
+                      FROM statuses INDEXED BY statuses_recent
+                      WHERE deleted_at IS NULL AND (?2 IS NULL OR id < ?2) AND (?3 IS NULL OR id > ?3)
+                      ORDER BY id DESC LIMIT ?5) w
+    WHERE w.author_account_id = ?1
+       OR (w.audience IN ('instance', 'followers') AND w.author_account_id IN (
+               SELECT followee_account_id FROM follows
+               WHERE follower_account_id = ?1 AND state = 'accepted' AND followee_account_id IS NOT NULL))
+       OR (w.audience = 'followers' AND w.author_remote_id IN (
+               SELECT followee_remote_id FROM follows
+               WHERE follower_account_id = ?1 AND state = 'accepted' AND followee_remote_id IS NOT NULL))
+       OR (w.audience = 'direct'
+           AND EXISTS (SELECT 1 FROM mentions m WHERE m.account_id = ?1 AND m.status_id = w.id))
+    ORDER BY w.id DESC LIMIT ?4)
+ ORDER BY s.id DESC LIMIT ?4)SQL";
+
 Result<std::vector<model::Status>> SqliteStatusRepository::home_timeline(Id reader, const StatusQuery& q)
 {
+    auto windowed = page(db_, std::string("SELECT ") + kColumns + kHomeWindowFrom, q,
+        [reader](Statement& s) { s.bind(1, reader).bind(5, kHomeWindow); });
+    if (!windowed || windowed->size() >= static_cast<std::size_t>(page_limit(q.limit)))
+        return windowed;
     return page(db_, std::string("SELECT ") + kColumns + kHomeTimelineFrom, q,
         [reader](Statement& s) { s.bind(1, reader); });
 }

@@ -386,6 +386,57 @@ TEST_F(StatusRepositoryTest, HomeTimelinePagesThroughEveryBranchInIdOrder)
     EXPECT_EQ(home(alice_, newer), std::vector<Id>(expected.begin() + 6, expected.begin() + 10));
 }
 
+// More statuses than the home timeline's window (1,000): the followed author posted twice long
+// ago, then nothing for 2,400 statuses, then often. The first pages come from the window, the
+// old posts only from the per-author query; together they must give exactly the timeline.
+TEST_F(StatusRepositoryTest, HomeTimelineIsTheSameWithinAndBeyondItsWindow)
+{
+    Id dave = add_account("dave");
+    add_follow(local_actor(alice_), local_actor(bob_));
+    std::vector<Id> expected;
+    auto stored = write([&](Repositories& r) -> Status {
+        for (int i = 0; i < 2700; ++i) {
+            bool by_bob = i < 2500 ? i == 0 || i == 100 : i % 2 == 0;
+            Audience audience = i % 3 == 0 ? Audience::Followers : Audience::Instance;
+            model::Status st = status_doc(local_actor(by_bob ? bob_ : dave), audience);
+            if (auto rc = r.statuses().insert(st); !rc)
+                return rc;
+            if (by_bob)
+                expected.push_back(st.id);
+        }
+        return ok();
+    });
+    ASSERT_TRUE(stored) << describe(stored);
+    std::reverse(expected.begin(), expected.end());
+
+    std::vector<Id> seen;
+    StatusQuery q;
+    q.limit = 20;
+    for (int pages = 0; pages < 50; ++pages) {
+        std::vector<Id> page = home(alice_, q);
+        if (page.empty())
+            break;
+        seen.insert(seen.end(), page.begin(), page.end());
+        q.max_id = page.back();
+    }
+    EXPECT_EQ(seen, expected);
+
+    // Upwards from an old status (min_id: the page just above it), across the window's edge.
+    StatusQuery up;
+    up.min_id = expected.back();
+    up.end = PageEnd::Oldest;
+    up.limit = 20;
+    std::vector<Id> climbed;
+    for (int pages = 0; pages < 50; ++pages) {
+        std::vector<Id> page = home(alice_, up);
+        if (page.empty())
+            break;
+        climbed.insert(climbed.begin(), page.begin(), page.end());
+        up.min_id = page.front();
+    }
+    EXPECT_EQ(climbed, std::vector<Id>(expected.begin(), expected.end() - 1));
+}
+
 TEST_F(StatusRepositoryTest, InstanceTimelineHasOnlyLocalInstanceStatusesNotDeleted)
 {
     model::Status a = add_status(local_actor(alice_), Audience::Instance);
