@@ -70,9 +70,6 @@ public:
     // Replaces display_name, note, locked, discoverable and locale (the profile a member edits).
     // NotFound if the account does not exist.
     virtual Status update_profile(const model::Account& account, TimePoint at) = 0;
-    // Active, discoverable accounts whose username or display name starts with `prefix`
-    // (case-insensitive for ASCII), usernames first, then by username.
-    virtual Result<std::vector<model::Account>> search(std::string_view prefix, int limit) = 0;
     virtual Result<std::string> private_key_pem(Id id) = 0;
     virtual Result<std::int64_t> count(std::optional<model::AccountState> state) = 0;
 };
@@ -129,10 +126,6 @@ public:
     // Case-insensitive on both parts; `host` as stored (lower case).
     virtual Result<std::optional<model::RemoteActor>> find_by_handle(std::string_view username,
                                                                      std::string_view host) = 0;
-    // Known actors whose username starts with `username_prefix` (case-insensitive for ASCII) and,
-    // when `host_prefix` is not empty, whose host starts with it; by username then host.
-    virtual Result<std::vector<model::RemoteActor>> search(std::string_view username_prefix,
-                                                           std::string_view host_prefix, int limit) = 0;
 };
 
 // Which end of the window between min_id and max_id a page is cut from. Mastodon's since_id

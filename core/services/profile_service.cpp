@@ -23,21 +23,6 @@ Status check_profile_text(std::string_view value, std::size_t max, const char* f
     return ok();
 }
 
-// Removes the items `keep` refuses.
-template <class T, class Keep> Status keep_if(std::vector<T>& items, Keep keep)
-{
-    std::vector<T> kept;
-    for (T& item : items) {
-        auto accepted = keep(item);
-        if (!accepted)
-            return forward(accepted);
-        if (*accepted)
-            kept.push_back(std::move(item));
-    }
-    items = std::move(kept);
-    return ok();
-}
-
 } // namespace
 
 Result<model::Account> ProfileService::update(const model::Account& member, const ProfileChange& change)
@@ -71,58 +56,6 @@ Result<model::Account> ProfileService::update(const model::Account& member, cons
     if (!done)
         return forward(done);
     return updated;
-}
-
-Result<AccountMatches> ProfileService::search(
-    const model::Account& reader, std::string_view query, int limit, bool followed_only)
-{
-    if (auto allowed = require_member_reader(reader); !allowed)
-        return forward(allowed);
-    query = text::trim(query);
-    if (query.starts_with('@'))
-        query.remove_prefix(1);
-    AccountMatches matches;
-    if (query.empty() || !text::is_valid_utf8(query))
-        return matches;
-    std::string_view username = query, host;
-    if (auto at = query.find('@'); at != std::string_view::npos) {
-        username = query.substr(0, at);
-        host = query.substr(at + 1);
-    }
-    auto done = store_.read([&](storage::Repositories& repos) -> Status {
-        if (host.empty()) {
-            auto local = repos.accounts().search(query, limit);
-            if (!local)
-                return forward(local);
-            matches.local = std::move(*local);
-        }
-        const int left = limit - static_cast<int>(matches.local.size());
-        if (left <= 0 || username.empty())
-            return ok();
-        auto remote = repos.remote_actors().search(username, host, left);
-        if (!remote)
-            return forward(remote);
-        matches.remote = std::move(*remote);
-        return ok();
-    });
-    if (done && followed_only)
-        done = store_.read([&](storage::Repositories& repos) -> Status {
-            auto followed = [&](model::ActorRef ref) -> Result<bool> {
-                auto follow = repos.follows().find(model::local_actor(reader.id), ref);
-                if (!follow)
-                    return forward(follow);
-                return *follow && (*follow)->state == model::FollowState::Accepted;
-            };
-            if (auto kept = keep_if(matches.local,
-                    [&](const model::Account& a) { return followed(model::local_actor(a.id)); });
-                !kept)
-                return kept;
-            return keep_if(matches.remote,
-                [&](const model::RemoteActor& a) { return followed(model::remote_actor(a.id)); });
-        });
-    if (!done)
-        return forward(done);
-    return matches;
 }
 
 } // namespace confrere::services

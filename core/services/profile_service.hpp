@@ -27,12 +27,6 @@ struct ProfileChange {
     std::optional<std::string> locale; // "fr" or "en"; anything else is ignored
 };
 
-// Local members and known remote actors matching a search.
-struct AccountMatches {
-    std::vector<model::Account> local;
-    std::vector<model::RemoteActor> remote;
-};
-
 class ProfileService {
 public:
     ProfileService(storage::Store& store, const Clock& clock)
@@ -44,13 +38,6 @@ public:
     // as stored. Unprocessable (field "display_name" or "note") for text too long or not UTF-8;
     // nothing is written then. Forbidden for a pending, rejected or suspended account.
     Result<model::Account> update(const model::Account& member, const ProfileChange& change);
-
-    // Active discoverable members whose username or display name starts with `query`, and known
-    // remote actors whose username (and host, for "user@host") starts with it. A leading '@' is
-    // ignored; an empty query finds nothing. With `followed_only`, only accounts the reader
-    // follows (accepted).
-    Result<AccountMatches> search(
-        const model::Account& reader, std::string_view query, int limit, bool followed_only = false);
 
 private:
     storage::Store& store_;

@@ -76,8 +76,11 @@ Result<SearchResults> SearchService::search(const model::Account& reader, const 
                 auto local = repos.search().accounts(prefix, window, 0);
                 if (!local)
                     return forward(local);
+                // Members in the directory by prefix; the others only by their whole username, so
+                // typing letters never lists those who chose to stay out of it.
                 for (model::Account& a : *local)
-                    if (is_discoverable_identity(a))
+                    if (is_discoverable_identity(a)
+                        && (a.discoverable || text::ascii_lower(a.username) == text::ascii_lower(prefix)))
                         results.accounts.push_back(std::move(a));
             }
             if (!handle || !local_host || handle->host.empty()) {

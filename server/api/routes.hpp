@@ -2,6 +2,7 @@
 #pragma once
 
 #include "server/api/account_json.hpp"
+#include "core/services/search_service.hpp"
 #include "server/api/context.hpp"
 #include "server/http/router.hpp"
 
@@ -54,6 +55,12 @@ std::optional<std::string> notification_entity(Context& ctx, const model::Accoun
 
 // The counters of a local account's Account entity (accepted follows, statuses).
 Result<AccountStats> account_stats(Context& ctx, Id account_id);
+
+// The accounts a member finds for request.q (services::SearchService's one rule), and with
+// `resolve` a user@host handle or actor URL of a trusted peer looked up through federation
+// (search v2 and GET /api/v1/accounts/search alike).
+Result<services::SearchResults> find_accounts(
+    Context& ctx, const model::Account& reader, const services::SearchRequest& request, bool resolve);
 
 // Parses a decimal id from a path parameter; NotFound if it is not one (ids are opaque).
 Result<Id> parse_id(std::string_view text);

@@ -54,27 +54,25 @@ Response handle_search(Context& ctx, const Request& req)
     auto caller = authenticate_member(ctx, req, "read:accounts");
     if (!caller)
         return http::error_response(caller.error());
-    std::string q = req.query_param("q").value_or("");
-    if (q.starts_with('@'))
-        q.erase(0, 1);
-    if (auto at = q.find('@'); at != std::string::npos && q.substr(at + 1) == ctx.host)
-        q.resize(at); // our own handle: a local account
-    int limit = 40;
+    services::SearchRequest request;
+    request.q = req.query_param("q").value_or("");
+    request.limit = 40;
     if (auto v = req.query_param("limit"))
         if (auto n = parse_id(*v))
-            limit = static_cast<int>(std::min<Id>(*n, 80));
-    const bool followed_only = query_flag(req, "following");
-    if (query_flag(req, "resolve") && q.find('@') != std::string::npos && !followed_only)
-        (void)ctx.social->resolver.resolve_handle(q); // stored when found, listed below
-    auto matches = ctx.social->profiles.search(caller->auth.account, q, limit, followed_only);
+            request.limit = static_cast<int>(std::clamp<Id>(*n, 1, 40));
+    if (auto v = req.query_param("offset"))
+        if (auto n = parse_id(*v))
+            request.offset = static_cast<int>(std::min<Id>(*n, 10'000));
+    request.following = query_flag(req, "following");
+    auto matches = find_accounts(ctx, caller->auth.account, request, query_flag(req, "resolve"));
     if (!matches)
         return http::error_response(matches.error());
     rapidjson::StringBuffer buf;
     JsonWriter w(buf);
     w.StartArray();
-    for (const model::Account& a : matches->local)
+    for (const model::Account& a : matches->accounts)
         write_account(w, a, ctx.base_url);
-    for (const model::RemoteActor& a : matches->remote)
+    for (const model::RemoteActor& a : matches->remote_actors)
         write_remote_account(w, a);
     w.EndArray();
     return http::json_response(200, buf.GetString());

@@ -101,6 +101,21 @@ void resolve_remote(Context& ctx, std::string_view q, std::vector<model::RemoteA
         found.insert(found.begin(), std::move(*actor));
 }
 
+} // namespace
+
+Result<services::SearchResults> find_accounts(
+    Context& ctx, const model::Account& reader, const services::SearchRequest& request, bool resolve)
+{
+    services::SearchRequest accounts = request;
+    accounts.type = services::SearchType::Accounts;
+    auto results = search_service(ctx).search(reader, accounts);
+    if (results && resolve && accounts.offset == 0 && !accounts.following)
+        resolve_remote(ctx, accounts.q, results->remote_actors);
+    return results;
+}
+
+namespace {
+
 // GET /api/v2/search (and /api/v1/search, whose hashtags are plain strings).
 Response handle_search(Context& ctx, const Request& req, bool v1)
 {
@@ -141,7 +156,7 @@ Response handle_search(Context& ctx, const Request& req, bool v1)
     const bool wants_accounts
         = request.type == services::SearchType::All || request.type == services::SearchType::Accounts;
     if (wants_accounts && params->flag("resolve") && request.offset == 0 && !request.following)
-        resolve_remote(ctx, request.q, results->remote_actors);
+        resolve_remote(ctx, request.q, results->remote_actors);  // as find_accounts does
 
     rapidjson::StringBuffer buf;
     JsonWriter w(buf);

@@ -276,19 +276,6 @@ Status SqliteAccountRepository::update_profile(const model::Account& a, TimePoin
     return db_.changes() == 0 ? fail(ErrorKind::NotFound, "Account not found.") : ok();
 }
 
-Result<std::vector<model::Account>> SqliteAccountRepository::search(std::string_view prefix, int limit)
-{
-    // LIKE folds ASCII case: "Élo" finds "Élodie" but not "élodie" (SQLite without ICU).
-    auto stmt = db_.prepare(std::string("SELECT ") + kAccountColumns
-        + " FROM accounts a WHERE a.state = 'active' AND a.discoverable = 1"
-          " AND (a.username_key LIKE ?1 ESCAPE '\\' OR a.display_name LIKE ?1 ESCAPE '\\')"
-          " ORDER BY a.username_key LIKE ?1 ESCAPE '\\' DESC, a.username_key LIMIT ?2");
-    if (!stmt)
-        return forward(stmt);
-    stmt->bind(1, like_prefix(prefix)).bind(2, std::clamp(limit, 1, 200));
-    return collect(*stmt, read_account);
-}
-
 Result<std::string> SqliteAccountRepository::private_key_pem(Id id)
 {
     auto stmt = db_.prepare("SELECT private_key_pem FROM accounts WHERE id = ?");

@@ -127,20 +127,6 @@ Result<std::optional<model::RemoteActor>> SqliteRemoteActorRepository::find_by_h
         [&](Statement& s) { s.bind(1, user_key).bind(2, host_key); });
 }
 
-Result<std::vector<model::RemoteActor>> SqliteRemoteActorRepository::search(
-    std::string_view username_prefix, std::string_view host_prefix, int limit)
-{
-    auto stmt = db_.prepare(std::string("SELECT ") + kColumns
-        + " FROM remote_actors WHERE username_key LIKE ?1 ESCAPE '\\' AND host LIKE ?2 ESCAPE '\\'"
-          " ORDER BY username_key, host LIMIT ?3");
-    if (!stmt)
-        return forward(stmt);
-    stmt->bind(1, like_prefix(lower_ascii(username_prefix)))
-        .bind(2, like_prefix(lower_ascii(host_prefix)))
-        .bind(3, page_limit(limit));
-    return collect(*stmt, read_actor_row);
-}
-
 // SearchRepository's remote actor look-up lives here, beside the actor columns.
 Result<std::vector<model::RemoteActor>> SqliteSearchRepository::remote_actors(
     std::string_view prefix, std::string_view host, int limit, int offset)

@@ -20,7 +20,6 @@ public:
                         std::optional<Id> moderator, TimePoint at) override;
     Status update_password_hash(Id id, std::string_view hash, TimePoint at) override;
     Status update_profile(const model::Account& account, TimePoint at) override;
-    Result<std::vector<model::Account>> search(std::string_view prefix, int limit) override;
     Result<std::string> private_key_pem(Id id) override;
     Result<std::int64_t> count(std::optional<model::AccountState> state) override;
 
@@ -82,8 +81,6 @@ public:
     Result<std::optional<model::RemoteActor>> find_by_key_id(std::string_view key_id) override;
     Result<std::optional<model::RemoteActor>> find_by_handle(
         std::string_view username, std::string_view host) override;
-    Result<std::vector<model::RemoteActor>> search(
-        std::string_view username_prefix, std::string_view host_prefix, int limit) override;
 
 private:
     Connection& db_;

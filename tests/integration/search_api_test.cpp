@@ -100,6 +100,12 @@ TEST_F(SearchApi, SearchFindsAccountsStatusesAndHashtags)
 {
     std::string found = post(*alice_, "Protocole de pédiatrie #pediatrie");
     post(*carol_, "Pédiatrie entre abonnés", "private");
+    // Outside the members' directory (the default), a member is found by the whole username only.
+    EXPECT_EQ(array_size(bob_->get("/api/v2/search?q=ali&type=accounts"), "/accounts"), 0);
+    EXPECT_EQ(array_size(bob_->get("/api/v2/search?q=alice&type=accounts"), "/accounts"), 1);
+    auto listed = alice_->request("PATCH", "/api/v1/accounts/update_credentials", "discoverable=true",
+        "application/x-www-form-urlencoded", {});
+    ASSERT_EQ(listed.status, 200) << listed;
     auto accounts = bob_->get("/api/v2/search?q=ali&type=accounts&resolve=true");
     ASSERT_EQ(accounts.status, 200) << accounts;
     EXPECT_EQ(array_size(accounts, "/accounts"), 1);

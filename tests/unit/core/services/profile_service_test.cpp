@@ -77,26 +77,5 @@ TEST_F(ProfileServiceTest, TooLongTextIsRefusedWithItsFieldAndNothingChanges)
     EXPECT_EQ(a.locked, alice_.locked);
 }
 
-TEST_F(ProfileServiceTest, SearchFindsDiscoverableMembersOnlyAndCanKeepFollowedOnes)
-{
-    ProfileChange listed;
-    listed.discoverable = true;
-    ASSERT_TRUE(profiles_->update(bob_, listed));
-    std::string prefix = bob_.username.substr(0, 2);
-    auto found = profiles_->search(alice_, "@" + prefix, 10);
-    ASSERT_TRUE(found) << describe(found);
-    ASSERT_EQ(found->local.size(), 1u);
-    EXPECT_EQ(found->local[0].id, bob_.id);
-    auto hidden = profiles_->search(bob_, alice_.username, 10);
-    ASSERT_TRUE(hidden) << describe(hidden);
-    EXPECT_TRUE(hidden->local.empty()) << "alice is not in the directory";
-    auto followed = profiles_->search(alice_, prefix, 10, /*followed_only=*/true);
-    ASSERT_TRUE(followed) << describe(followed);
-    EXPECT_TRUE(followed->local.empty());
-    auto empty = profiles_->search(alice_, "", 10);
-    ASSERT_TRUE(empty) << describe(empty);
-    EXPECT_TRUE(empty->local.empty() && empty->remote.empty());
-}
-
 } // namespace
 } // namespace confrere::services

@@ -363,15 +363,28 @@ TEST_F(SearchServiceTest, EditedTextIsSearchedAgain)
     ASSERT_EQ(new_words->statuses.size(), 1u);
 }
 
-TEST_F(SearchServiceTest, AccountsByUsernamePrefixActiveMembersOnly)
+TEST_F(SearchServiceTest, AccountsByPrefixInTheDirectoryByWholeUsernameOtherwise)
 {
-    auto r = search(bob_, alice_.username.substr(0, 3), SearchType::Accounts);
-    ASSERT_TRUE(r) << describe(r);
-    ASSERT_EQ(r->accounts.size(), 1u);
-    EXPECT_EQ(r->accounts[0].id, alice_.id);
-    auto by_handle = search(bob_, "@" + alice_.username + "@officine.example", SearchType::Accounts);
-    ASSERT_TRUE(by_handle) << describe(by_handle);
-    ASSERT_EQ(by_handle->accounts.size(), 1u);
+    // Out of the directory (the default): found by the whole username only, so typing letters
+    // never lists those who chose to stay out.
+    auto prefix = search(bob_, alice_.username.substr(0, 3), SearchType::Accounts);
+    ASSERT_TRUE(prefix) << describe(prefix);
+    EXPECT_TRUE(prefix->accounts.empty());
+    auto whole = search(bob_, "@" + alice_.username + "@officine.example", SearchType::Accounts);
+    ASSERT_TRUE(whole) << describe(whole);
+    ASSERT_EQ(whole->accounts.size(), 1u);
+    EXPECT_EQ(whole->accounts[0].id, alice_.id);
+
+    model::Account listed = alice_;
+    listed.discoverable = true;
+    ASSERT_TRUE(fx().store().write([&](storage::Repositories& repos) {
+        return repos.accounts().update_profile(listed, fx().clock().now());
+    }));
+    auto in_directory = search(bob_, alice_.username.substr(0, 3), SearchType::Accounts);
+    ASSERT_TRUE(in_directory) << describe(in_directory);
+    ASSERT_EQ(in_directory->accounts.size(), 1u);
+    EXPECT_EQ(in_directory->accounts[0].id, alice_.id);
+
     auto pending = fx().register_applicant(testkit::nursing_student_emma());
     ASSERT_TRUE(pending) << describe(pending);
     auto hidden = search(bob_, pending->username, SearchType::Accounts);

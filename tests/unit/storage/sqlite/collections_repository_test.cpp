@@ -232,38 +232,5 @@ TEST_F(CollectionsRepositoryTest, UpdateProfileChangesOnlyTheProfileColumns)
     EXPECT_EQ(missing.error().kind, ErrorKind::NotFound);
 }
 
-TEST_F(CollectionsRepositoryTest, SearchFindsDiscoverableActiveMembersByPrefixAndKnownRemoteActors)
-{
-    Id alicia = add_account("alicia");
-    for (Id id : { alice_, alicia }) {
-        auto a = read([&](Repositories& r) { return r.accounts().find_by_id(id); });
-        ASSERT_TRUE(a && *a);
-        model::Account account = **a;
-        account.discoverable = id == alice_; // alicia is not listed
-        account.display_name = id == alice_ ? "Zoé 100%" : "";
-        ASSERT_TRUE(write([&](Repositories& r) { return r.accounts().update_profile(account, at()); }));
-    }
-    auto found = read([&](Repositories& r) { return r.accounts().search("ALI", 10); });
-    ASSERT_TRUE(found) << describe(found);
-    ASSERT_EQ(found->size(), 1u);
-    EXPECT_EQ((*found)[0].id, alice_);
-    auto by_name = read([&](Repositories& r) { return r.accounts().search("Zoé 100%", 10); });
-    ASSERT_TRUE(by_name) << describe(by_name);
-    EXPECT_EQ(by_name->size(), 1u);
-    // LIKE wildcards in the query are literal.
-    auto wildcard = read([&](Repositories& r) { return r.accounts().search("%", 10); });
-    ASSERT_TRUE(wildcard) << describe(wildcard);
-    EXPECT_TRUE(wildcard->empty());
-
-    add_remote("clairette", "autre.example");
-    auto remote = read([&](Repositories& r) { return r.remote_actors().search("clai", "", 10); });
-    ASSERT_TRUE(remote) << describe(remote);
-    EXPECT_EQ(remote->size(), 2u);
-    auto on_host = read([&](Repositories& r) { return r.remote_actors().search("clai", "soins", 10); });
-    ASSERT_TRUE(on_host) << describe(on_host);
-    ASSERT_EQ(on_host->size(), 1u);
-    EXPECT_EQ((*on_host)[0].id, claire_.id);
-}
-
 } // namespace
 } // namespace confrere::storage
