@@ -168,6 +168,7 @@ struct HttpServer::Impl {
     tcp::acceptor acceptor{ioc};
     net::signal_set signals{ioc, SIGINT, SIGTERM};
     std::atomic<bool> stopping{false};
+    std::chrono::steady_clock::time_point shutdown_started;  // by begin_shutdown(), on the I/O threads
     std::mutex sessions_mutex;
     std::set<std::shared_ptr<SessionState>> sessions;
     std::atomic<std::uint64_t> request_counter{0};
@@ -568,6 +569,7 @@ struct HttpServer::Impl {
     {
         if (stopping.exchange(true))
             return;
+        shutdown_started = std::chrono::steady_clock::now();
         log::info("shutdown_started", {});
         boost::system::error_code ignored;
         acceptor.close(ignored);
@@ -576,14 +578,20 @@ struct HttpServer::Impl {
         net::co_spawn(ioc, drain(), net::detached);
     }
 
+    // A request a client sent just before the signal may still be on its way through the
+    // kernel (on a loaded machine, even on loopback): idle connections are left this long to
+    // receive it before they are closed. drain() calls close_idle_sessions() every 20 ms.
+    static constexpr std::chrono::milliseconds kIdleGrace{150};
+
     void close_idle_sessions()
     {
+        bool in_grace = std::chrono::steady_clock::now() - shutdown_started < kIdleGrace;
         std::lock_guard lock(sessions_mutex);
         for (const auto& s : sessions) {
             if (s->channel)
                 s->channel->close();  // streams end at shutdown: clients reconnect elsewhere
-            if (s->busy)
-                continue;  // it closes itself after writing its response
+            if (s->busy || in_grace)
+                continue;  // a busy one closes itself after writing its response
             std::weak_ptr<SessionState> weak = s;
             net::post(s->stream->get_executor(), [weak] {
                 // A request already on the wire is served (with Connection: close), not dropped.
