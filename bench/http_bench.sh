@@ -59,23 +59,13 @@ echo "http_bench: confrere on $authority: $connections connections, $wrk_threads
 webfinger=$(measure webfinger "http://$authority$webfinger_path" -H "Accept: application/jrd+json")
 actor=$(measure actor "http://$authority$actor_path" -H "Accept: application/activity+json")
 
-kill -TERM "$confrere_pid"
-confrere_status=0
-wait "$confrere_pid" || confrere_status=$?
-pids=()
-((confrere_status == 0)) || echo "http_bench: warning: confrere serve exited $confrere_status on SIGTERM (expected 0)" >&2
+bench_stop_confrere
 
 # --- Ceiling ----------------------------------------------------------------------------------
-timeout --kill-after=5 "$server_lifetime" "$ceiling" "$io_threads" \
-    >"$work/ceiling.port" 2>"$work/ceiling.log" &
-ceiling_pid=$!
-pids+=("$ceiling_pid")
-ceiling_port=$(wait_for_port_file "$work/ceiling.port" "$ceiling_pid") || { cat "$work/ceiling.log" >&2; exit 1; }
-echo "http_bench: ceiling_server on 127.0.0.1:$ceiling_port, $io_threads io threads"
-ceiling=$(measure ceiling "http://127.0.0.1:$ceiling_port$actor_path" -H "Accept: application/activity+json")
+ceiling_result=$(bench_ceiling "$ceiling" "$server_lifetime")
 
 # --- Report -----------------------------------------------------------------------------------
-read -r ceiling_rps _ <<<"$ceiling"
+read -r ceiling_rps _ <<<"$ceiling_result"
 row() {
     local name=$1 rps p50 p99 errors bytes ratio
     read -r rps p50 p99 errors bytes <<<"$2"
@@ -86,16 +76,8 @@ echo
 printf '%-24s %11s %8s %8s %11s %11s %7s\n' endpoint requests/s "p50 ms" "p99 ms" "vs ceiling" bytes/resp errors
 row "GET webfinger" "$webfinger"
 row "GET /users/bench (AS2)" "$actor"
-row "ceiling_server (Beast)" "$ceiling"
+row "ceiling_server (Beast)" "$ceiling_result"
 echo
 echo "($(nproc) cores; wrk -t$wrk_threads -c$connections -d$duration --latency after a $warmup warm-up;"
 echo " bytes/resp = bytes read / requests, headers included; errors = non-2xx + socket errors)"
-total_errors=0
-for result in "$webfinger" "$actor" "$ceiling"; do
-    read -r _ _ _ errors _ <<<"$result"
-    total_errors=$((total_errors + errors))
-done
-if ((total_errors > 0)); then
-    echo "http_bench: $total_errors requests failed; these figures are not comparable" >&2
-    exit 1
-fi
+bench_check_errors "$webfinger" "$actor" "$ceiling_result"

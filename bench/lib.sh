@@ -150,3 +150,43 @@ bench_serve() {
     echo "$bench_name: /health never answered 200" >&2
     return 1
 }
+
+# Stops the server bench_serve started and warns unless it exited 0 (a clean drain).
+bench_stop_confrere() {
+    local status=0
+    kill -TERM "$confrere_pid"
+    wait "$confrere_pid" || status=$?
+    pids=()
+    ((status == 0)) || echo "$bench_name: warning: confrere serve exited $status on SIGTERM (expected 0)" >&2
+}
+
+# Starts CEILING_SERVER (bench/ceiling_server, $io_threads threads, for LIFETIME seconds at most),
+# measures GET /users/bench on it as `measure` does, prints the result line and stops it (it runs
+# in the caller's $(…) subshell, whose pids the exit trap would not see).
+#   bench_ceiling CEILING_SERVER LIFETIME
+bench_ceiling() {
+    local ceiling=$1 lifetime=$2 ceiling_pid ceiling_port
+    timeout --kill-after=5 "$lifetime" "$ceiling" "$io_threads" \
+        >"$work/ceiling.port" 2>"$work/ceiling.log" &
+    ceiling_pid=$!
+    pids+=("$ceiling_pid")
+    ceiling_port=$(wait_for_port_file "$work/ceiling.port" "$ceiling_pid") || { cat "$work/ceiling.log" >&2; return 1; }
+    echo "$bench_name: ceiling_server on 127.0.0.1:$ceiling_port, $io_threads io threads" >&2
+    measure ceiling "http://127.0.0.1:$ceiling_port/users/bench" -H "Accept: application/activity+json"
+    kill -TERM "$ceiling_pid" 2>/dev/null || true
+    wait "$ceiling_pid" 2>/dev/null || true
+}
+
+# Fails (after a message) when any of the `measure` result lines counted errors.
+#   bench_check_errors RESULT…
+bench_check_errors() {
+    local total=0 result errors
+    for result in "$@"; do
+        read -r _ _ _ errors _ <<<"$result"
+        total=$((total + errors))
+    done
+    if ((total > 0)); then
+        echo "$bench_name: $total requests failed; these figures are not comparable" >&2
+        return 1
+    fi
+}

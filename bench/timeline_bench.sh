@@ -82,18 +82,9 @@ webfinger=$(measure webfinger "http://$authority/.well-known/webfinger?resource=
 home=$(measure home "http://$authority/api/v1/timelines/home" -s "$work/home.lua")
 posts=$(measure post "http://$authority/api/v1/statuses" -s "$work/post.lua")
 
-kill -TERM "$confrere_pid"
-confrere_status=0
-wait "$confrere_pid" || confrere_status=$?
-pids=()
-((confrere_status == 0)) || echo "timeline_bench: warning: confrere serve exited $confrere_status on SIGTERM" >&2
+bench_stop_confrere
 
-timeout --kill-after=5 "$server_lifetime" "$ceiling" "$io_threads" \
-    >"$work/ceiling.port" 2>"$work/ceiling.log" &
-ceiling_pid=$!
-pids+=("$ceiling_pid")
-ceiling_port=$(wait_for_port_file "$work/ceiling.port" "$ceiling_pid") || { cat "$work/ceiling.log" >&2; exit 1; }
-ceiling_result=$(measure ceiling "http://127.0.0.1:$ceiling_port/users/bench" -H "Accept: application/activity+json")
+ceiling_result=$(bench_ceiling "$ceiling" "$server_lifetime")
 
 read -r ceiling_rps _ <<<"$ceiling_result"
 read -r webfinger_rps _ <<<"$webfinger"
@@ -115,12 +106,4 @@ echo
 echo "($(nproc) cores; $accounts members × $follows follows, $statuses statuses; home = 20 statuses per"
 echo " page, each request as another member; wrk -t$wrk_threads -c$connections -d$duration --latency after"
 echo " a $warmup warm-up; errors = non-2xx + socket errors)"
-total_errors=0
-for result in "$home" "$posts" "$webfinger" "$ceiling_result"; do
-    read -r _ _ _ errors _ <<<"$result"
-    total_errors=$((total_errors + errors))
-done
-if ((total_errors > 0)); then
-    echo "timeline_bench: $total_errors requests failed; these figures are not comparable" >&2
-    exit 1
-fi
+bench_check_errors "$home" "$posts" "$webfinger" "$ceiling_result"

@@ -141,41 +141,6 @@ TEST(FilterMatching, OnlyActiveFiltersOfTheContextMatch)
 
 // --- Services against a real store -------------------------------------------------------------
 
-class NoOutbox final : public Outbox {
-public:
-    Status status_published(storage::Repositories&, const model::Account&, const model::Status&,
-        const std::vector<model::ActorRef>&) override
-    {
-        return ok();
-    }
-    Status status_updated(storage::Repositories&, const model::Account&, const model::Status&,
-        const std::vector<model::ActorRef>&) override
-    {
-        return ok();
-    }
-    Status status_deleted(storage::Repositories&, const model::Account&, const model::Status&,
-        const std::vector<model::ActorRef>&) override
-    {
-        return ok();
-    }
-    Status follow_sent(storage::Repositories&, const model::Account&, const model::RemoteActor&,
-        const model::Follow&, bool) override
-    {
-        return ok();
-    }
-    Status follow_answered(storage::Repositories&, const model::Account&, const model::RemoteActor&,
-        const model::Follow&, bool) override
-    {
-        return ok();
-    }
-    Status interaction_sent(storage::Repositories&, const model::Account&, const model::Interaction&,
-        const model::Status&, const model::RemoteActor&, bool) override
-    {
-        return ok();
-    }
-    void committed() override { }
-};
-
 class SearchServiceTest : public testkit::ServicesTest {
 protected:
     void SetUp() override
@@ -230,7 +195,7 @@ protected:
         return search_->search(reader, r);
     }
 
-    NoOutbox outbox_;
+    NullOutbox outbox_;
     std::unique_ptr<SocialService> social_;
     std::unique_ptr<SearchService> search_;
     std::unique_ptr<FilterService> filters_;
