@@ -118,28 +118,42 @@ Result<int> DeliveryWorkers::run_once()
 }
 
 Result<std::shared_ptr<const crypto::EvpPkeyPtr>> DeliveryWorkers::signer_key(
-    std::optional<Id> account, std::string& key_id)
+    const model::OutboundActivity& activity, std::string& key_id)
 {
-    if (!account) {
+    const std::optional<Id> owner = activity.signer_group_id ? activity.signer_group_id : activity.signer_account_id;
+    if (!owner) {
         key_id = instance_.key_id;
         return instance_.key;
     }
     {
         std::lock_guard lock(mutex_);
-        if (auto it = keys_.find(*account); it != keys_.end()) {
+        if (auto it = keys_.find(*owner); it != keys_.end()) {
             key_id = it->second.first;
             return it->second.second;
         }
     }
-    std::string pem, username;
+    std::string pem;
     auto done = store_.read([&](storage::Repositories& repos) -> Status {
-        auto found = repos.accounts().find_by_id(*account);
+        if (activity.signer_group_id) {
+            auto group = repos.groups().find_by_id(*owner);
+            if (!group)
+                return forward(group);
+            if (!*group)
+                return fail(ErrorKind::NotFound, "The signing group no longer exists.");
+            key_id = GroupUrls(base_url_, (*group)->name).key_id;
+            auto key = repos.groups().private_key_pem(*owner);
+            if (!key)
+                return forward(key);
+            pem = std::move(*key);
+            return ok();
+        }
+        auto found = repos.accounts().find_by_id(*owner);
         if (!found)
             return forward(found);
         if (!*found)
             return fail(ErrorKind::NotFound, "The signing account no longer exists.");
-        username = (*found)->username;
-        auto key = repos.accounts().private_key_pem(*account);
+        key_id = ActorUrls(base_url_, (*found)->username).key_id;
+        auto key = repos.accounts().private_key_pem(*owner);
         if (!key)
             return forward(key);
         pem = std::move(*key);
@@ -151,11 +165,10 @@ Result<std::shared_ptr<const crypto::EvpPkeyPtr>> DeliveryWorkers::signer_key(
     if (!parsed)
         return forward(parsed);
     auto key = std::make_shared<const crypto::EvpPkeyPtr>(std::move(*parsed));
-    key_id = ActorUrls(base_url_, username).key_id;
     std::lock_guard lock(mutex_);
     if (keys_.size() > 1024)
         keys_.clear();
-    keys_[*account] = { key_id, key };
+    keys_[*owner] = { key_id, key };
     return key;
 }
 
@@ -192,7 +205,7 @@ void DeliveryWorkers::deliver(const model::DeliveryJob& job)
     if (allowed && !*allowed)
         return give_up(0, "peer not trusted");
     std::string key_id;
-    auto key = signer_key(job.activity.signer_account_id, key_id);
+    auto key = signer_key(job.activity, key_id);
     if (!key)
         return give_up(0, "no signing key");
     auto target = parse_fetch_url(d.inbox);

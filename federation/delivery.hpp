@@ -69,8 +69,10 @@ public:
 private:
     void loop();
     void deliver(const model::DeliveryJob& job);
+    // The key of whoever signs `activity` (its account, its group, else the instance actor);
+    // `key_id` receives its id.
     Result<std::shared_ptr<const crypto::EvpPkeyPtr>> signer_key(
-        std::optional<Id> account, std::string& key_id);
+        const model::OutboundActivity& activity, std::string& key_id);
     std::chrono::milliseconds backoff(int attempts);
 
     storage::Store& store_;
@@ -86,7 +88,7 @@ private:
     bool stopping_ = false;
     bool rung_ = false;
     std::vector<std::thread> threads_;
-    std::map<Id, std::pair<std::string, std::shared_ptr<const crypto::EvpPkeyPtr>>> keys_; // by account id
+    std::map<Id, std::pair<std::string, std::shared_ptr<const crypto::EvpPkeyPtr>>> keys_; // by account or group id (ids are unique across both)
     std::mt19937_64 random_ { std::random_device {}() };
 };
 

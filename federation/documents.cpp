@@ -78,6 +78,62 @@ ActorUrls::ActorUrls(std::string_view base_url, std::string_view username)
     profile = base + "/@" + std::string(username);
 }
 
+GroupUrls::GroupUrls(std::string_view base_url, std::string_view name)
+{
+    id = std::string(base_url) + "/groups/" + std::string(name);
+    inbox = id + "/inbox";
+    outbox = id + "/outbox";
+    followers = id + "/followers";
+    moderators = id + "/moderators";
+    key_id = id + "#main-key";
+}
+
+std::string group_actor_json(const model::Group& group, std::string_view base_url, bool full)
+{
+    GroupUrls urls(base_url, group.name);
+    rapidjson::StringBuffer buf;
+    Writer w(buf);
+    w.StartObject();
+    context(w);
+    kv(w, "id", urls.id);
+    kv(w, "type", "Group");
+    kv(w, "preferredUsername", group.name);
+    kv(w, "inbox", urls.inbox);
+    kv(w, "outbox", urls.outbox);
+    if (full) {
+        kv(w, "followers", urls.followers);
+        kv(w, "attributedTo", urls.moderators);
+        kv(w, "name", group.display_name);
+        kv(w, "summary", group.description.empty() ? std::string() : "<p>" + text::escape_html(group.description) + "</p>");
+        kv(w, "url", urls.id);
+        w.Key("manuallyApprovesFollowers");
+        w.Bool(false);
+        w.Key("postingRestrictedToMods");
+        w.Bool(false);
+        kv(w, "published", format_iso8601(group.created_at));
+        w.Key("tag");
+        w.StartArray();
+        for (const std::string& tag : group.tags) {
+            w.StartObject();
+            kv(w, "type", "Hashtag");
+            kv(w, "name", "#" + tag);
+            w.EndObject();
+        }
+        w.EndArray();
+        w.Key("attachment");
+        w.StartArray();
+        w.StartObject();
+        kv(w, "type", "PropertyValue");
+        kv(w, "name", "Interdisciplinary");
+        kv(w, "value", group.interdisciplinary ? "yes" : "no");
+        w.EndObject();
+        w.EndArray();
+    }
+    public_key(w, urls.key_id, urls.id, group.public_key_pem);
+    w.EndObject();
+    return buf.GetString();
+}
+
 std::string instance_actor_url(std::string_view base_url)
 {
     return std::string(base_url) + "/actor";
@@ -118,7 +174,7 @@ Result<WebfingerQuery> parse_webfinger_resource(std::string_view resource, std::
         q.instance_actor = true;  // FEP-d556: the server itself
         return q;
     }
-    for (std::string prefix : {base + "/users/", base + "/@"}) {
+    for (std::string prefix : {base + "/users/", base + "/@", base + "/groups/"}) {
         if (resource.starts_with(prefix)) {
             std::string_view user = resource.substr(prefix.size());
             if (user.empty() || user.find('/') != std::string_view::npos)

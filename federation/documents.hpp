@@ -4,6 +4,7 @@
 
 #include "core/base/result.hpp"
 #include "core/model/account.hpp"
+#include "core/model/group.hpp"
 
 #include <cstdint>
 #include <string>
@@ -17,6 +18,18 @@ struct ActorUrls {
     std::string id, inbox, outbox, followers, following, key_id, profile;
     ActorUrls(std::string_view base_url, std::string_view username);
 };
+
+// Where a group's ActivityPub objects live: <base>/groups/<name>. `moderators` is the collection
+// its `attributedTo` names (FEP-1b12).
+struct GroupUrls {
+    std::string id, inbox, outbox, followers, moderators, key_id;
+    GroupUrls(std::string_view base_url, std::string_view name);
+};
+
+// A group as a FEP-1b12 Group actor. Minimal: what peers need to verify its signatures; Full
+// adds its name, description, specialty tags, collections and whether it is interdisciplinary.
+// No sharedInbox: peers deliver what they address to the group to the group's own inbox.
+std::string group_actor_json(const model::Group& group, std::string_view base_url, bool full);
 
 std::string instance_actor_url(std::string_view base_url);
 std::string shared_inbox_url(std::string_view base_url);

@@ -1,4 +1,5 @@
 #include "federation/inbox.hpp"
+#include "federation/inbox_support.hpp"
 
 #include "core/base/log.hpp"
 #include "core/services/access_policy.hpp"
@@ -13,8 +14,6 @@
 namespace confrere::federation {
 
 using model::ActorRef;
-
-namespace {
 
 // A Note's hashtags: the names of its Hashtag tags (Mastodon writes "#name"), checked and
 // normalised by the rule local posts follow.
@@ -58,7 +57,40 @@ Result<std::optional<model::Account>> local_account(
     return account;
 }
 
-} // namespace
+model::Status status_from_note(const AsObject& note, ActorRef author, Id id, TimePoint now)
+{
+    model::Status status;
+    status.id = id;
+    status.uri = note.id;
+    status.url = note.url.empty() ? note.id : note.url;
+    status.author = author;
+    status.content_html = sanitize_html(note.content);
+    status.summary = html_to_text(note.summary);
+    status.sensitive = note.sensitive || !status.summary.empty();
+    status.language = note.content_language.size() <= 8 ? note.content_language : std::string();
+    status.in_reply_to_uri = note.in_reply_to;
+    status.published = note.published.value_or(now);
+    status.created_at = now;
+    status.context = !note.context.empty() ? note.context
+        : !note.conversation.empty()       ? note.conversation
+        : !note.in_reply_to.empty()        ? note.in_reply_to
+                                           : note.id;
+    return status;
+}
+
+Result<std::optional<model::Status>> link_parent(storage::Repositories& repos, model::Status& status)
+{
+    if (status.in_reply_to_uri.empty())
+        return std::optional<model::Status> {};
+    auto parent = repos.statuses().find_by_uri(status.in_reply_to_uri);
+    if (!parent)
+        return forward(parent);
+    if (*parent) {
+        status.in_reply_to_id = (*parent)->id;
+        status.context = (*parent)->context;
+    }
+    return parent;
+}
 
 Result<model::RemoteActor> RequestVerifier::verify(const SignableRequest& request, std::string_view body)
 {
@@ -101,7 +133,8 @@ Result<model::RemoteActor> RequestVerifier::verify(const SignableRequest& reques
     return key->actor;
 }
 
-Status InboxProcessor::receive(const SignableRequest& request, std::string_view body)
+Result<InboxProcessor::Received> InboxProcessor::authenticate(
+    const SignableRequest& request, std::string_view body)
 {
     if (body.size() > options_.json.max_bytes)
         return fail(ErrorKind::PayloadTooLarge, "The activity is too large.");
@@ -136,17 +169,66 @@ Status InboxProcessor::receive(const SignableRequest& request, std::string_view 
     if ((resolved.type == "Create" || resolved.type == "Update" || resolved.type == "Delete")
         && host_of(resolved.object_id) != signer->host)
         return fail(ErrorKind::Forbidden, "The object is not on its actor's host.");
-    std::vector<services::LiveEvent> events;
-    auto applied = apply(*signer, resolved, events);
+    return Received { std::move(*signer), std::move(*document), std::move(resolved), body };
+}
+
+Status InboxProcessor::finish(const Received& in, Status applied, std::span<const services::LiveEvent> events)
+{
     if (!applied) {
         log::info("inbox_refused",
-            { { "type", resolved.type }, { "actor_host", signer->host },
+            { { "type", in.activity.type }, { "actor_host", in.signer.host },
                 { "reason", applied.error().public_message } });
         return applied;
     }
     outbox_.committed();
     if (live_ != nullptr && !events.empty())
         live_->publish(events);
+    return ok();
+}
+
+Status InboxProcessor::receive(const SignableRequest& request, std::string_view body)
+{
+    auto in = authenticate(request, body);
+    if (!in)
+        return forward(in);
+    std::vector<services::LiveEvent> events;
+    // A group of another instance relays its members' posts (FEP-1b12).
+    Status applied = in->activity.type == "Announce" && in->signer.type == "Group"
+        ? apply_group_announce(*in, events)
+        : apply(in->signer, in->activity, events);
+    return finish(*in, std::move(applied), events);
+}
+
+Status store_received_status(storage::Repositories& repos, services::Notifier& notify, const model::Status& status,
+    const std::vector<ActorRef>& mentions, const AsObject& note, TimePoint now, std::vector<services::LiveEvent>& events)
+{
+    if (auto inserted = repos.statuses().insert(status); !inserted)
+        return inserted;
+    if (!mentions.empty())
+        if (auto added = repos.statuses().add_mentions(status.id, mentions); !added)
+            return added;
+    if (auto tagged = repos.tags().set_for_status(status.id, hashtags_of(note), now); !tagged)
+        return tagged;
+    events.push_back({ .kind = services::LiveEvent::Kind::StatusPosted, .status_id = status.id });
+    if (auto notified = notify.status_created(status); !notified)
+        return notified;
+    return repos.statuses().attach_orphans(status.uri, status.id);
+}
+
+Result<bool> first_delivery(storage::Repositories& repos, std::string_view activity_id, std::string_view host, TimePoint now)
+{
+    auto fresh = repos.inbox_ledger().remember(activity_id, now);
+    if (!fresh || !*fresh)
+        return fresh;
+    if (auto success = repos.deliveries().record_peer_success(host, now); !success)
+        return forward(success);
+    return true;
+}
+
+Status as_status(const Result<bool>& r)
+{
+    if (!r)
+        return forward(r);
     return ok();
 }
 
@@ -158,13 +240,9 @@ Status InboxProcessor::apply(
     const TimePoint now = clock_.now();
     return store_.write([&](storage::Repositories& repos) -> Status {
         services::Notifier notify(repos, ids_, now, events);
-        auto fresh = repos.inbox_ledger().remember(activity.id, now);
-        if (!fresh)
-            return forward(fresh);
-        if (!*fresh)
-            return ok(); // a duplicate delivery or a replay: applied once already
-        if (auto success = repos.deliveries().record_peer_success(signer.host, now); !success)
-            return success;
+        auto fresh = first_delivery(repos, activity.id, signer.host, now);
+        if (!fresh || !*fresh)
+            return as_status(fresh); // a duplicate delivery or a replay: applied once already
         const std::string& type = activity.type;
 
         if (type == "Follow") {
@@ -311,43 +389,11 @@ Status InboxProcessor::apply(
             }
             if (!followed && mentions.empty())
                 return ok();
-            model::Status status;
-            status.id = ids_.next();
-            status.uri = note.id;
-            status.url = note.url.empty() ? note.id : note.url;
-            status.author = me;
+            model::Status status = status_from_note(note, me, ids_.next(), now);
             status.audience = followed ? model::Audience::Followers : model::Audience::Direct;
-            status.content_html = sanitize_html(note.content);
-            status.summary = html_to_text(note.summary);
-            status.sensitive = note.sensitive || !status.summary.empty();
-            status.language = note.content_language.size() <= 8 ? note.content_language : std::string();
-            status.in_reply_to_uri = note.in_reply_to;
-            status.published = note.published.value_or(now);
-            status.created_at = now;
-            status.context = !note.context.empty() ? note.context
-                : !note.conversation.empty()       ? note.conversation
-                : !note.in_reply_to.empty()        ? note.in_reply_to
-                                                   : note.id;
-            if (!note.in_reply_to.empty()) {
-                auto parent = repos.statuses().find_by_uri(note.in_reply_to);
-                if (!parent)
-                    return forward(parent);
-                if (*parent) {
-                    status.in_reply_to_id = (*parent)->id;
-                    status.context = (*parent)->context;
-                }
-            }
-            if (auto inserted = repos.statuses().insert(status); !inserted)
-                return inserted;
-            if (!mentions.empty())
-                if (auto added = repos.statuses().add_mentions(status.id, mentions); !added)
-                    return added;
-            if (auto tagged = repos.tags().set_for_status(status.id, hashtags_of(note), now); !tagged)
-                return tagged;
-            events.push_back({ .kind = services::LiveEvent::Kind::StatusPosted, .status_id = status.id });
-            if (auto notified = notify.status_created(status); !notified)
-                return notified;
-            return repos.statuses().attach_orphans(status.uri, status.id);
+            if (auto parent = link_parent(repos, status); !parent)
+                return forward(parent);
+            return store_received_status(repos, notify, status, mentions, note, now, events);
         }
 
         if (type == "Delete") {

@@ -16,9 +16,12 @@
 #include "federation/http_signature.hpp"
 #include "storage/store.hpp"
 
+#include <rapidjson/document.h>
+
+#include <span>
 #include <string>
-#include <vector>
 #include <string_view>
+#include <vector>
 
 namespace confrere::federation {
 
@@ -70,14 +73,35 @@ public:
     // id or object lives on another host than its actor's.
     Status receive(const SignableRequest& request, std::string_view body);
 
+    // The same for an activity POSTed to the inbox of a group here, named `group_name` (a
+    // remote member joining, leaving, posting, editing or deleting in the group). NotFound for
+    // an unknown group.
+    Status receive_for_group(std::string_view group_name, const SignableRequest& request, std::string_view body);
+
     // Who hears of what was applied, once committed (the streaming API); none by default.
     void set_live_events(services::LiveEvents* live) { live_ = live; }
 
 private:
+    // An activity whose signature, actor and ids were checked: the signer, the document as
+    // received and the activity read from it (an object given by reference fetched).
+    struct Received {
+        model::RemoteActor signer;
+        rapidjson::Document document;
+        AsObject activity;
+        std::string_view body; // as received, valid for the call
+    };
+    Result<Received> authenticate(const SignableRequest& request, std::string_view body);
+    // Logs a refusal, or wakes the deliveries and publishes the live events.
+    Status finish(const Received& in, Status applied, std::span<const services::LiveEvent> events);
     // Applies the activity in one transaction; what local members should see live is appended
     // to `events`, published by receive() once committed.
     Status apply(const model::RemoteActor& signer, const AsObject& activity,
         std::vector<services::LiveEvent>& events);
+    // An activity sent to a group here (group_inbox.cpp).
+    Status apply_to_group(const model::Group& group, const Received& in, std::vector<services::LiveEvent>& events);
+    // An Announce by a Group actor of another instance that local members follow: the post,
+    // edit or removal it relays, if the group vouches for it (group_inbox.cpp).
+    Status apply_group_announce(const Received& in, std::vector<services::LiveEvent>& events);
     storage::Store& store_;
     RequestVerifier& verifier_;
     ActorResolver& resolver_;

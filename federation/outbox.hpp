@@ -40,6 +40,14 @@ public:
     Status interaction_sent(storage::Repositories& repos, const model::Account& actor,
         const model::Interaction& interaction, const model::Status& status, const model::RemoteActor& author,
         bool undo) override;
+    Status group_status_removed(storage::Repositories& repos, const model::Group& group,
+        const model::Account& moderator, const model::Status& status) override;
+    Status group_member_removed(storage::Repositories& repos, const model::Group& group,
+        const model::RemoteActor& member, const model::GroupMember& membership) override;
+    Status group_follow_answered(storage::Repositories& repos, const model::Group& group,
+        const model::RemoteActor& follower, const model::GroupMember& membership, bool accepted) override;
+    Status group_activity_relayed(storage::Repositories& repos, const model::Group& group,
+        std::string_view activity_json, std::string_view object_json) override;
     void committed() override;
 
     // The Note a local status is served and delivered as (also for signed GETs).
@@ -52,9 +60,24 @@ private:
     Result<std::vector<std::string>> audience_inboxes(storage::Repositories& repos,
         const model::Account& author, const model::Status& status,
         const std::vector<model::ActorRef>& mentions) const;
-    // Queues `json` (activity `uri`, signed by `signer`) to the inboxes of trusted peers.
-    Status enqueue(storage::Repositories& repos, const std::string& uri, std::string json, Id signer,
-        std::vector<std::string> inboxes);
+    // Queues `json` (activity `uri`, signed by the account `signer`, or by the group
+    // `group_signer` when set, else by the instance actor) to the inboxes of trusted peers.
+    Status enqueue(storage::Repositories& repos, const std::string& uri, std::string json,
+        std::optional<Id> signer, std::vector<std::string> inboxes, std::optional<Id> group_signer = {});
+    // The group a group status belongs to, as ActivityPub names it.
+    struct GroupActor {
+        std::string id, followers;
+        std::string inbox; // a remote group's, where its members deliver
+        std::optional<model::Group> local; // set for a group here
+    };
+    Result<GroupActor> group_actor(storage::Repositories& repos, const model::Status& status) const;
+    // A local author's activity on a group status: to a remote group's inbox, or announced by
+    // a group here to its remote members.
+    Status group_send(storage::Repositories& repos, const model::Account& author, const model::Status& status,
+        const std::string& activity_id, std::string activity_json, std::string_view object_json);
+    // The group announces each non-empty embedded document to its remote members' inboxes.
+    Status announce_to_members(storage::Repositories& repos, const model::Group& group,
+        std::string_view activity_json, std::string_view object_json);
     std::string base_url_;
     services::PeerService& peers_;
     const Clock& clock_;

@@ -7,6 +7,7 @@
 #include "core/model/account.hpp"
 #include "core/model/directory.hpp"
 #include "core/model/federation.hpp"
+#include "core/model/group.hpp"
 #include "core/model/notification.hpp"
 #include "core/model/oauth.hpp"
 #include "core/model/peer.hpp"
@@ -200,6 +201,8 @@ public:
     virtual Result<std::vector<model::Status>> home_timeline(Id reader, const StatusQuery& query) = 0;
     // Local authors' Instance-audience statuses, newest first, never deleted.
     virtual Result<std::vector<model::Status>> instance_timeline(const StatusQuery& query) = 0;
+    // The live statuses of a group (local: groups.id; remote: the Group actor), newest first.
+    virtual Result<std::vector<model::Status>> group_timeline(model::ActorRef group, const StatusQuery& query) = 0;
     // Replies to `status_id`, oldest first, never deleted.
     virtual Result<std::vector<model::Status>> replies(Id status_id, int limit) = 0;
     // Statuses whose in_reply_to_uri is `uri` but in_reply_to_id is unset get it set to `id`
@@ -455,6 +458,50 @@ public:
     virtual Result<std::optional<model::FilterKeyword>> find_keyword(Id id) = 0;
 };
 
+// The group directory: groups of this instance, by name.
+struct GroupQuery {
+    std::string prefix; // start of the name or display name (ASCII case-insensitive); empty: any
+    std::string tag; // a specialty tag, normalised; empty: any
+    std::optional<bool> interdisciplinary; // nullopt: both
+    std::optional<Id> parent_id; // only the sub-groups of this group
+    bool top_level = false; // only groups without a parent
+    int limit = 40;
+    int offset = 0;
+};
+
+// Groups hosted here and their members (local accounts and remote actors).
+class GroupRepository {
+public:
+    virtual ~GroupRepository() = default;
+    // Inserts the group, its tags and its private key. Conflict (field "name") for a name taken.
+    virtual Status insert(const model::Group& group, std::string_view private_key_pem) = 0;
+    // Replaces display name, description and tags.
+    virtual Status update(const model::Group& group, TimePoint at) = 0;
+    virtual Result<std::optional<model::Group>> find_by_id(Id id) = 0;
+    // Case-insensitive.
+    virtual Result<std::optional<model::Group>> find_by_name(std::string_view name) = 0;
+    virtual Result<std::vector<model::Group>> list(const GroupQuery& query) = 0;
+    virtual Result<std::string> private_key_pem(Id id) = 0;
+
+    // Conflict (field "member") when the actor is already a member or asked to be.
+    virtual Status insert_member(const model::GroupMember& member) = 0;
+    virtual Result<std::optional<model::GroupMember>> find_member(Id group_id, model::ActorRef actor) = 0;
+    virtual Result<std::optional<model::GroupMember>> find_member_by_follow_uri(std::string_view uri) = 0;
+    // Replaces role, state and follow_uri.
+    virtual Status update_member(const model::GroupMember& member, TimePoint at) = 0;
+    virtual Status remove_member(Id member_id) = 0;
+    // Accepted members, newest membership first, paged by membership id.
+    virtual Result<std::vector<model::GroupMember>> members(Id group_id, const PageQuery& page) = 0;
+    virtual Result<std::int64_t> count_members(Id group_id, std::optional<model::GroupRole> role = {}) = 0;
+    // Distinct inboxes of the accepted remote members (shared inbox when they have one): where
+    // the group announces, one delivery per inbox.
+    virtual Result<std::vector<std::string>> member_inboxes(Id group_id) = 0;
+    // Whether an accepted member of the group is an actor of `host`.
+    virtual Result<bool> has_member_on(Id group_id, std::string_view host) = 0;
+    // The groups a local account belongs to (accepted), by name.
+    virtual Result<std::vector<model::Group>> of_account(Id account_id) = 0;
+};
+
 // The repositories bound to one connection, handed out inside Store::read / Store::write.
 class Repositories {
 public:
@@ -480,6 +527,7 @@ public:
     virtual TagRepository& tags() = 0;
     virtual SearchRepository& search() = 0;
     virtual FilterRepository& filters() = 0;
+    virtual GroupRepository& groups() = 0;
 };
 
 // Writes one directory import in several short transactions, so registrations are not blocked

@@ -2,6 +2,7 @@
 #include "core/model/federation.hpp"
 
 #include "core/model/enum_names.hpp"
+#include "core/model/group.hpp"
 
 #include <array>
 #include <utility>
@@ -31,7 +32,20 @@ constexpr std::array<std::pair<DeliveryState, std::string_view>, 3> kDeliverySta
     { DeliveryState::Delivered, "delivered" },
     { DeliveryState::Dead, "dead" },
 } };
+constexpr std::array<std::pair<GroupRole, std::string_view>, 2> kGroupRoles { {
+    { GroupRole::Member, "member" },
+    { GroupRole::Moderator, "moderator" },
+} };
 } // namespace
+
+std::string_view to_string(GroupRole r)
+{
+    return name_of(kGroupRoles, r);
+}
+std::optional<GroupRole> group_role_from_string(std::string_view s)
+{
+    return lookup(kGroupRoles, s);
+}
 
 std::string_view to_string(FollowState s)
 {

@@ -70,7 +70,7 @@ struct Follow {
 //   Instance  validated members of the author's instance; never leaves it
 //   Followers the author's accepted followers, local and remote
 //   Direct    the mentioned actors
-//   Group     the members of a group (issue 4)
+//   Group     the members of the status's group
 enum class Audience { Instance, Followers, Direct, Group };
 std::string_view to_string(Audience a);
 std::optional<Audience> audience_from_string(std::string_view s);
@@ -95,7 +95,8 @@ struct Status {
     std::optional<Id> in_reply_to_id; // the parent's row, when we have it
     std::string in_reply_to_uri; // the parent's ActivityPub id, empty for a thread start
     std::string context; // the thread's id: the root status's uri for threads started here
-    std::optional<Id> group_id; // Audience::Group: which group (issue 4)
+    // Audience::Group: the group, local (groups.id) or remote (remote_actors.id of a Group).
+    std::optional<ActorRef> group;
     TimePoint published {};
     std::optional<TimePoint> edited_at;
     std::optional<TimePoint> deleted_at; // a Tombstone once set: content cleared
@@ -137,8 +138,9 @@ struct OutboundActivity {
     Id id = 0;
     std::string uri; // the activity's id
     std::string json; // the document as it will be POSTed, byte for byte
-    std::optional<Id> signer_account_id; // nullopt: the instance actor signs
+    std::optional<Id> signer_account_id; // nullopt: the instance actor signs (or the group)
     TimePoint created_at {};
+    std::optional<Id> signer_group_id; // a group here signs what it announces
 };
 
 enum class DeliveryState { Pending, Delivered, Dead };

@@ -7,8 +7,10 @@
 #include "core/base/result.hpp"
 #include "core/model/account.hpp"
 #include "core/model/federation.hpp"
+#include "core/model/group.hpp"
 #include "storage/store.hpp"
 
+#include <string_view>
 #include <vector>
 
 namespace confrere::services {
@@ -42,6 +44,26 @@ public:
     virtual Status interaction_sent(storage::Repositories& repos, const model::Account& actor,
         const model::Interaction& interaction, const model::Status& status, const model::RemoteActor& author,
         bool undo)
+        = 0;
+    // A moderator of a group here removed one of its statuses: the group tells its remote
+    // members (a Delete by the moderator, announced by the group).
+    virtual Status group_status_removed(storage::Repositories& repos, const model::Group& group,
+        const model::Account& moderator, const model::Status& status)
+        = 0;
+    // A group here removed a remote member (or refused its request): Reject of its Follow.
+    virtual Status group_member_removed(storage::Repositories& repos, const model::Group& group,
+        const model::RemoteActor& member, const model::GroupMember& membership)
+        = 0;
+    // A group here answered a remote actor's request to join (its Follow): Accept or Reject,
+    // from the group.
+    virtual Status group_follow_answered(storage::Repositories& repos, const model::Group& group,
+        const model::RemoteActor& follower, const model::GroupMember& membership, bool accepted)
+        = 0;
+    // A remote member's activity on a group here was applied: the group announces it unchanged
+    // (`activity_json`, as received) to its remote members, and `object_json` (a Note created,
+    // empty otherwise) as well, for peers that only read announced objects (FEP-1b12, Lemmy).
+    virtual Status group_activity_relayed(storage::Repositories& repos, const model::Group& group,
+        std::string_view activity_json, std::string_view object_json)
         = 0;
     // After the transaction committed: wake whoever delivers.
     virtual void committed() { }
@@ -77,6 +99,26 @@ public:
     }
     Status interaction_sent(storage::Repositories&, const model::Account&, const model::Interaction&,
         const model::Status&, const model::RemoteActor&, bool) override
+    {
+        return ok();
+    }
+    Status group_status_removed(
+        storage::Repositories&, const model::Group&, const model::Account&, const model::Status&) override
+    {
+        return ok();
+    }
+    Status group_member_removed(storage::Repositories&, const model::Group&, const model::RemoteActor&,
+        const model::GroupMember&) override
+    {
+        return ok();
+    }
+    Status group_follow_answered(storage::Repositories&, const model::Group&, const model::RemoteActor&,
+        const model::GroupMember&, bool) override
+    {
+        return ok();
+    }
+    Status group_activity_relayed(
+        storage::Repositories&, const model::Group&, std::string_view, std::string_view) override
     {
         return ok();
     }

@@ -70,6 +70,12 @@ Status check_available(storage::Repositories& repos, const model::Account& accou
         return forward(by_name);
     if (*by_name)
         return std::unexpected(unprocessable("username", "This username is already taken."));
+    // A group's name is a handle too (acct:name@host names one actor).
+    auto group = repos.groups().find_by_name(account.username);
+    if (!group)
+        return forward(group);
+    if (*group)
+        return std::unexpected(unprocessable("username", "This username is already taken."));
     auto by_email = repos.accounts().find_credentials(account.email);
     if (!by_email)
         return forward(by_email);

@@ -7,6 +7,7 @@
 #include "core/services/access_policy.hpp"
 #include "core/services/notifications.hpp"
 
+#include "core/services/group_service.hpp"
 #include "core/services/hashtags.hpp"
 
 #include <algorithm>
@@ -115,9 +116,28 @@ Result<bool> can_read(storage::Repositories& repos, ActorRef reader, const model
     case Audience::Direct:
         return mentioned();
     case Audience::Group:
-        return false;
+        return is_group_member(repos, reader, status.group);
     }
     return false;
+}
+
+Result<bool> is_group_member(storage::Repositories& repos, ActorRef actor, std::optional<ActorRef> group)
+{
+    if (!group)
+        return false;
+    if (group->local) {
+        auto member = repos.groups().find_member(group->id, actor);
+        if (!member)
+            return forward(member);
+        return *member && (*member)->state == model::FollowState::Accepted;
+    }
+    // A group of another instance: its local members are the accounts following it here.
+    if (!actor.local)
+        return false;
+    auto follow = repos.follows().find(actor, *group);
+    if (!follow)
+        return forward(follow);
+    return *follow && (*follow)->state == model::FollowState::Accepted;
 }
 
 Result<bool> can_read(storage::Repositories& repos, const model::Account& reader, const model::Status& status)
@@ -146,8 +166,8 @@ Result<model::Status> SocialService::post(const model::Account& author, PostRequ
     if (auto valid = check_text(request, limits_); !valid)
         return forward(valid);
     std::string_view text = text::trim(request.text);
-    if (request.audience == Audience::Group)
-        return fail(ErrorKind::Unprocessable, "Group posts are not available yet.", {}, "visibility");
+    if (request.group)
+        request.audience = Audience::Group;
 
     model::Status status;
     status.id = ids_.next();
@@ -204,9 +224,17 @@ Result<model::Status> SocialService::post(const model::Account& author, PostRequ
                 return std::unexpected(not_found("Status", "in_reply_to_id"));
             const model::Status& p = **parent;
             bool own = p.author == status.author;
-            // Someone else's restricted post: the reply goes to its author and the people it
-            // named, never to the replier's followers.
-            if (!own && (p.audience == Audience::Followers || p.audience == Audience::Direct)) {
+            if (p.audience == Audience::Group && status.audience != Audience::Direct) {
+                // A reply stays in its thread's group, whatever visibility the client sent
+                // (Mastodon clients repeat the parent's, shown as "private").
+                if (request.group && request.group != p.group)
+                    return fail(ErrorKind::Unprocessable, "A reply stays in the group of the post it answers.",
+                        {}, "group_id");
+                status.audience = Audience::Group;
+                status.group = p.group;
+            } else if (!own && (p.audience == Audience::Followers || p.audience == Audience::Direct)) {
+                // Someone else's restricted post: the reply goes to its author and the people
+                // it named, never to the replier's followers.
                 if (status.audience != Audience::Direct)
                     return fail(ErrorKind::Unprocessable,
                         "A reply to a restricted post can only be a direct message to its participants.", {},
@@ -228,7 +256,23 @@ Result<model::Status> SocialService::post(const model::Account& author, PostRequ
             status.in_reply_to_uri = p.uri;
             status.context = p.context.empty() ? p.uri : p.context;
         }
-        if (status.audience == Audience::Direct && mentions.empty())
+        if (status.audience == Audience::Group) {
+            if (!status.group)
+                status.group = request.group;
+            if (!status.group)
+                return fail(ErrorKind::Unprocessable, "A group post needs a group.", {}, "group_id");
+            auto group = find_group(repos, status.group->id);
+            if (!group)
+                return forward(group);
+            if (*group != status.group)
+                return std::unexpected(not_found("Group", "group_id"));
+            auto member = is_group_member(repos, status.author, status.group);
+            if (!member)
+                return forward(member);
+            if (!*member)
+                return fail(ErrorKind::Forbidden, "You are not a member of this group.", {}, "group_id");
+        }
+                if (status.audience == Audience::Direct && mentions.empty())
             return fail(ErrorKind::Unprocessable, "A direct message needs at least one mentioned account.",
                 {}, "visibility");
         for (ActorRef ref : mentions) {
@@ -554,7 +598,9 @@ Result<model::Interaction> SocialService::interact(
     if (!target)
         return forward(target);
     bool own = target->author == model::local_actor(actor.id);
-    if (kind == model::InteractionKind::Announce && !own && target->audience != Audience::Instance)
+    // A group post stays in its group, even for its author.
+    if (kind == model::InteractionKind::Announce && target->audience != Audience::Instance
+        && (!own || target->audience == Audience::Group))
         return fail(
             ErrorKind::Unprocessable, "This post is restricted to its audience and cannot be boosted.");
     model::Interaction result;

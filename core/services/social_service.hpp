@@ -72,6 +72,9 @@ struct PostRequest {
     bool sensitive = false;
     std::string language;
     std::vector<model::ActorRef> mentions; // resolved by the caller (API: @user@host)
+    // Posts into this group (audience Group): a group here (local) or a remote Group actor;
+    // the author must be a member. A reply to a group post stays in that group anyway.
+    std::optional<model::ActorRef> group;
     // Idempotency-Key: a repeated key (same author, within kIdempotencyKeyLifetime) returns the
     // status it created instead of posting again. Empty: none.
     std::string idempotency_key;
@@ -85,10 +88,17 @@ std::string local_follow_uri(std::string_view base_url, std::string_view usernam
 // Whether `reader` may read `status` (the one visibility rule; SQL timelines mirror it): never a
 // deleted status; always its author; Instance: local readers of a local author's status (never a
 // remote actor); Followers: accepted followers and mentioned actors; Direct: mentioned actors;
-// Group: the author only until groups exist. Callers check that a local reader is a member.
+// Group: the group's accepted members (is_group_member). Mentions never widen an audience.
+// Callers check that a local reader is a member.
 Result<bool> can_read(storage::Repositories& repos, model::ActorRef reader, const model::Status& status);
 Result<bool> can_read(
     storage::Repositories& repos, const model::Account& reader, const model::Status& status);
+// Whether `actor` is an accepted member of `group`: a group here (local: groups.id) through its
+// membership, a Group actor of another instance (remote) through an accepted follow by a local
+// account (remote actors are never known as members of another instance's group). False for
+// nullopt.
+Result<bool> is_group_member(
+    storage::Repositories& repos, model::ActorRef actor, std::optional<model::ActorRef> group);
 
 class SocialService {
 public:

@@ -180,6 +180,18 @@ void page_head(Writer& w, std::string_view id, std::string_view part_of, ExtraTe
     kv(w, "partOf", part_of);
 }
 
+// Adds the extra terms an embedded document's own @context defines.
+void add_terms(ExtraTerms& terms, const rapidjson::Value& document)
+{
+    auto c = document.FindMember("@context");
+    if (c == document.MemberEnd() || !c->value.IsArray())
+        return;
+    for (const auto& e : c->value.GetArray()) {
+        terms.sensitive = terms.sensitive || (e.IsObject() && e.HasMember("sensitive"));
+        terms.hashtag = terms.hashtag || (e.IsObject() && e.HasMember("Hashtag"));
+    }
+}
+
 } // namespace
 
 std::string note_json(const NoteView& note)
@@ -293,6 +305,30 @@ std::string announce_json(std::string_view id, std::string_view actor, std::stri
     return buf.GetString();
 }
 
+std::string announce_embedded_json(std::string_view id, std::string_view actor, std::string_view object_json,
+    const Addressing& a, TimePoint published)
+{
+    rapidjson::Document object;
+    object.Parse(object_json.data(), object_json.size());
+    if (object.HasParseError() || !object.IsObject())
+        return {};
+    ExtraTerms terms;
+    add_terms(terms, object);
+    rapidjson::StringBuffer buf;
+    Writer w(buf);
+    w.StartObject();
+    context(w, terms);
+    kv(w, "id", id);
+    kv(w, "type", "Announce");
+    kv(w, "actor", actor);
+    kv(w, "published", format_iso8601(published));
+    addressing(w, a);
+    w.Key("object");
+    object.Accept(w); // unchanged, its own @context included (FEP-1b12)
+    w.EndObject();
+    return buf.GetString();
+}
+
 std::string ordered_collection_json(
     std::string_view id, std::int64_t total_items, std::string_view first_page)
 {
@@ -335,13 +371,7 @@ std::string ordered_collection_page_of_documents_json(std::string_view id, std::
             continue;
         }
         // The page's @context must define what the items' own contexts did.
-        auto c = d.FindMember("@context");
-        if (c == d.MemberEnd() || !c->value.IsArray())
-            continue;
-        for (const auto& e : c->value.GetArray()) {
-            terms.sensitive = terms.sensitive || (e.IsObject() && e.HasMember("sensitive"));
-            terms.hashtag = terms.hashtag || (e.IsObject() && e.HasMember("Hashtag"));
-        }
+        add_terms(terms, d);
     }
     rapidjson::StringBuffer buf;
     Writer w(buf);

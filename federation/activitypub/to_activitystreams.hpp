@@ -74,6 +74,11 @@ std::string like_json(
 std::string announce_json(std::string_view id, std::string_view actor, std::string_view object,
     const Addressing& addressing, TimePoint published);
 
+// Announce{object} with `object_json` (a JSON object as text) embedded unchanged: how a group
+// relays its members' activities (FEP-1b12). Empty if `object_json` is not a JSON object.
+std::string announce_embedded_json(std::string_view id, std::string_view actor, std::string_view object_json,
+    const Addressing& addressing, TimePoint published);
+
 // An OrderedCollection (followers, outbox, replies) with its size and its first page (left out
 // when empty).
 std::string ordered_collection_json(

@@ -4,6 +4,7 @@
 #include "core/base/id.hpp"
 #include "core/base/time.hpp"
 #include "core/services/auth_service.hpp"
+#include "core/services/group_service.hpp"
 #include "core/services/profile_service.hpp"
 #include "core/services/social_service.hpp"
 #include "core/services/moderation_service.hpp"
@@ -48,6 +49,7 @@ struct Context {
     bool secure_cookies = false; // base_url is https
     Social* social = nullptr;    // set before the routes are registered
     services::OAuthService* oauth = nullptr;  // set before the routes are registered
+    services::GroupService* groups = nullptr;  // set before the routes are registered
 };
 
 // The caller's identity, from `Authorization: Bearer` (a session or an OAuth access token) or

@@ -25,6 +25,8 @@ void register_profile_routes(http::Router& router, Context& ctx);
 void register_instance_routes(http::Router& router, Context& ctx);
 
 void register_search_routes(http::Router& router, Context& ctx);
+// /api/v1/confrere/groups… and the group timeline (routes_groups.cpp).
+void register_group_routes(http::Router& router, Context& ctx);
 void register_filter_routes(http::Router& router, Context& ctx);
 
 // A remote account by handle (WebFinger when unknown), and a known remote account by id.
@@ -47,7 +49,17 @@ inline void register_all_routes(http::Router& router, Context& ctx)
     register_collection_routes(router, ctx);
     register_profile_routes(router, ctx);
     register_instance_routes(router, ctx);
+    register_group_routes(router, ctx);
 }
+
+// A group here as Mastodon's Account entity ("group": true, members as followers).
+void write_group_account(JsonWriter& w, const Context& ctx, const model::Group& group, std::int64_t members);
+// The Account entity of the group here with this id (or, without an id, this name); nullopt
+// when there is none (the caller goes on with accounts and remote actors).
+std::optional<http::Response> group_account_response(
+    Context& ctx, const model::Account& viewer, std::optional<Id> id, std::string_view name = {});
+// Whether `id` names a group here.
+Result<bool> is_local_group(Context& ctx, Id id);
 
 // The Notification entity `recipient` would read for this id; nullopt when gone or when its
 // status is no longer readable (the streaming API's renderer).

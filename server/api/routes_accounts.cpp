@@ -199,7 +199,12 @@ void register_account_routes(http::Router& router, Context& ctx)
                 return remote_lookup(ctx, req, acct);
             acct.resize(at);
         }
-        return with_account(ctx, req, [&acct](storage::Repositories& r) { return r.accounts().find_by_username(acct); });
+        Response local = with_account(ctx, req, [&acct](storage::Repositories& r) { return r.accounts().find_by_username(acct); });
+        if (local.status == 404)
+            if (auto caller = authenticate_member(ctx, req); caller)
+                if (auto group = group_account_response(ctx, caller->auth.account, std::nullopt, acct); group)
+                    return std::move(*group);
+        return local;
     });
     router.add("GET", "/api/v1/accounts/:id", [&ctx](const Request& req, const PathParams& p) {
         auto id = parse_id(p.at("id"));
@@ -213,7 +218,11 @@ void register_account_routes(http::Router& router, Context& ctx)
         if (!caller)
             return http::error_response(caller.error());
         Response local = with_account(ctx, req, [id = *id](storage::Repositories& r) { return r.accounts().find_by_id(id); });
-        return local.status == 404 ? remote_account(ctx, *id) : local;
+        if (local.status != 404)
+            return local;
+        if (auto group = group_account_response(ctx, caller->auth.account, *id); group)
+            return std::move(*group);
+        return remote_account(ctx, *id);
     });
     router.add("GET", "/api/v1/directory",
                [&ctx](const Request& req, const PathParams&) { return handle_directory(ctx, req); });

@@ -95,6 +95,15 @@ Response handle_status_object(
         auto readable = services::can_read(repos, model::remote_actor(signer->id), **status);
         if (!readable)
             return forward(readable);
+        // A post of a group here goes to the instances that have an accepted member in it (their
+        // instance actor signs their fetches).
+        if (!*readable && (*status)->audience == model::Audience::Group && (*status)->group
+            && (*status)->group->local) {
+            auto member_there = repos.groups().has_member_on((*status)->group->id, signer->host);
+            if (!member_there)
+                return forward(member_there);
+            readable = *member_there;
+        }
         if (!*readable)
             return ok();
         auto mentions = repos.statuses().mentions((*status)->id);
@@ -259,6 +268,87 @@ Response handle_actor(Context& ctx, const Request& req, const std::string& usern
         *account, ctx.base_url, member ? federation::ActorView::Full : federation::ActorView::Minimal));
 }
 
+Result<std::optional<model::Group>> find_group_by_name(Context& ctx, std::string_view name)
+{
+    return storage::read_value(ctx.store, [&](storage::Repositories& repos) { return repos.groups().find_by_name(name); });
+}
+
+// A group's actor: minimal to anyone (peers verify its Announces' signatures with it), full to
+// members and to trusted peers' signed requests.
+Response handle_group_actor(Context& ctx, const Request& req, const std::string& name)
+{
+    auto group = find_group_by_name(ctx, name);
+    if (!group)
+        return http::error_response(group.error());
+    if (!*group)
+        return http::error_response(Error { ErrorKind::NotFound, "Not found.", {}, {} });
+    bool full = false;
+    if (req.header("authorization") || session_cookie(req))
+        full = authenticate_member(ctx, req).has_value();
+    else if (req.header("signature") && ctx.social)
+        full = signed_peer(ctx, req).has_value();
+    return activity_json(federation::group_actor_json(**group, ctx.base_url, full));
+}
+
+// followers: its size; moderators: the moderators' ids (FEP-1b12 attributedTo); outbox: its
+// size only (group posts travel by Announce to member instances, never in a public listing).
+// For signed requests of trusted peers.
+Response handle_group_collection(Context& ctx, const Request& req, const std::string& name, std::string_view which)
+{
+    auto signer = signed_peer(ctx, req);
+    if (!signer)
+        return http::error_response(signer.error());
+    auto group = find_group_by_name(ctx, name);
+    if (!group)
+        return http::error_response(group.error());
+    if (!*group)
+        return http::error_response(Error { ErrorKind::NotFound, "Not found.", {}, {} });
+    federation::GroupUrls urls(ctx.base_url, (*group)->name);
+    std::string body;
+    auto done = ctx.store.read([&](storage::Repositories& repos) -> Status {
+        if (which == "moderators") {
+            std::vector<std::string> ids;
+            storage::PageQuery page;
+            page.limit = 200;
+            auto members = repos.groups().members((*group)->id, page);
+            if (!members)
+                return forward(members);
+            for (const model::GroupMember& m : *members) {
+                if (m.role != model::GroupRole::Moderator || !m.member.local)
+                    continue;
+                auto account = repos.accounts().find_by_id(m.member.id);
+                if (!account)
+                    return forward(account);
+                if (*account)
+                    ids.push_back(federation::ActorUrls(ctx.base_url, (*account)->username).id);
+            }
+            body = federation::ordered_collection_page_of_ids_json(urls.moderators, urls.moderators, ids, "");
+            return ok();
+        }
+        std::int64_t total = 0;
+        if (which == "followers") {
+            auto count = repos.groups().count_members((*group)->id);
+            if (!count)
+                return forward(count);
+            total = *count;
+        }
+        body = federation::ordered_collection_json(which == "followers" ? urls.followers : urls.outbox, total, "");
+        return ok();
+    });
+    if (!done)
+        return http::error_response(done.error());
+    return activity_json(std::move(body));
+}
+
+Response accepted()
+{
+    Response r;
+    r.status = 202;
+    r.content_type = "application/json; charset=utf-8";
+    r.body = "{}";
+    return r;
+}
+
 } // namespace
 
 void register_activitypub_routes(http::Router& router, Context& ctx)
@@ -296,11 +386,24 @@ void register_activitypub_routes(http::Router& router, Context& ctx)
             auto done = ctx.social->inbox.receive(signable, req.body);
             if (!done)
                 return http::error_response(done.error());
-            Response r;
-            r.status = 202;
-            r.content_type = "application/json; charset=utf-8";
-            r.body = "{}";
-            return r;
+            return accepted();
+        });
+    // Groups (FEP-1b12): the actor, its inbox (remote members join, post, edit, delete) and
+    // its collections.
+    router.add("GET", "/groups/:name", [&ctx](const Request& req, const PathParams& p) {
+        return handle_group_actor(ctx, req, p.at("name"));
+    });
+    router.add("POST", "/groups/:name/inbox", [&ctx](const Request& req, const PathParams& p) {
+        federation::SignableRequest signable { req.method, req.target.substr(0, req.target.find('?')), req.query,
+            req.headers };
+        auto done = ctx.social->inbox.receive_for_group(p.at("name"), signable, req.body);
+        if (!done)
+            return http::error_response(done.error());
+        return accepted();
+    });
+    for (const char* which : { "followers", "outbox", "moderators" })
+        router.add("GET", std::string("/groups/:name/") + which, [&ctx, which](const Request& req, const PathParams& p) {
+            return handle_group_collection(ctx, req, p.at("name"), which);
         });
     // A local status as a Note, for signed requests of actors allowed to read it (authorized
     // fetch); a deleted one answers 410 with its Tombstone. Instance statuses do not exist here.

@@ -58,7 +58,20 @@ Response handle_webfinger(Context& ctx, const Request& req)
     if (!found)
         return http::error_response(found.error());
     const std::optional<model::Account>& account = *found;
-    if (!account || !services::is_discoverable_identity(*account))
+    if (!account) {
+        // Groups share the namespace of usernames.
+        auto group = storage::read_value(ctx.store, [&](storage::Repositories& repos) {
+            return repos.groups().find_by_name(query->username);
+        });
+        if (!group)
+            return http::error_response(group.error());
+        if (!*group)
+            return http::error_response(Error{ErrorKind::NotFound, "Not found.", {}, {}});
+        federation::GroupUrls urls(ctx.base_url, (*group)->name);
+        r.body = federation::webfinger_json("acct:" + (*group)->name + "@" + ctx.host, urls.id, "");
+        return r;
+    }
+    if (!services::is_discoverable_identity(*account))
         return http::error_response(Error{ErrorKind::NotFound, "Not found.", {}, {}});
     federation::ActorUrls urls(ctx.base_url, account->username);
     r.body = federation::webfinger_json("acct:" + account->username + "@" + ctx.host, urls.id, urls.profile);

@@ -24,10 +24,18 @@ template <class T> Status as_status(const Result<T>& r)
     return ok();
 }
 
-// @user (local) and @user@host (remote, resolved through WebFinger when not known yet).
-std::vector<ActorRef> resolve_mentions(Context& ctx, std::string_view text)
+// Who a text names: accounts and actors, and groups (FEP-1b12: mentioning a group posts into it).
+struct Mentioned {
+    std::vector<ActorRef> actors;
+    std::vector<ActorRef> groups;
+};
+
+// @user (local) and @user@host (remote, resolved through WebFinger when not known yet); a
+// handle may name a group here or a Group actor elsewhere.
+Mentioned resolve_mentions(Context& ctx, std::string_view text)
 {
-    std::vector<ActorRef> refs;
+    Mentioned found;
+    std::vector<ActorRef>& refs = found.actors;
     for (std::size_t i = 0; i < text.size() && refs.size() < 20; ++i) {
         if (text[i] != '@'
             || (i > 0 && (std::isalnum(static_cast<unsigned char>(text[i - 1])) || text[i - 1] == '_')))
@@ -47,16 +55,38 @@ std::vector<ActorRef> resolve_mentions(Context& ctx, std::string_view text)
             continue;
         auto at = handle.find('@');
         if (at == std::string::npos || handle.substr(at + 1) == ctx.host) {
-            auto account = find_account_by_username(ctx, handle.substr(0, at));
-            if (account && *account && services::is_discoverable_identity(**account))
+            std::string name = handle.substr(0, at);
+            auto account = find_account_by_username(ctx, name);
+            if (account && *account && services::is_discoverable_identity(**account)) {
                 refs.push_back(model::local_actor((*account)->id));
+                continue;
+            }
+            auto group = storage::read_value(
+                ctx.store, [&](storage::Repositories& repos) { return repos.groups().find_by_name(name); });
+            if (group && *group)
+                found.groups.push_back(model::local_actor((*group)->id));
             continue;
         }
         auto remote = ctx.social->resolver.resolve_handle(handle);
         if (remote)
-            refs.push_back(model::remote_actor(remote->id));
+            (remote->type == "Group" ? found.groups : refs).push_back(model::remote_actor(remote->id));
     }
-    return refs;
+    return found;
+}
+
+// The group named by a group_id parameter: a group here or a known remote Group actor.
+Result<ActorRef> group_param(Context& ctx, std::string_view value)
+{
+    Error missing { ErrorKind::NotFound, "Group not found.", {}, "group_id" };
+    auto id = parse_id(value);
+    if (!id)
+        return std::unexpected(missing);
+    auto group = storage::read_value(ctx.store, [&](storage::Repositories& repos) { return services::find_group(repos, *id); });
+    if (!group)
+        return forward(group);
+    if (!*group)
+        return std::unexpected(missing);
+    return **group;
 }
 
 Response handle_post_status(Context& ctx, const Request& req)
@@ -84,7 +114,20 @@ Response handle_post_status(Context& ctx, const Request& req)
                 Error { ErrorKind::NotFound, "Record not found", {}, "in_reply_to_id" });
         post.in_reply_to = *id;
     }
-    post.mentions = resolve_mentions(ctx, post.text);
+    Mentioned mentioned = resolve_mentions(ctx, post.text);
+    post.mentions = std::move(mentioned.actors);
+    if (auto group = params->get("group_id"); group && !group->empty()) {
+        auto ref = group_param(ctx, *group);
+        if (!ref)
+            return http::error_response(ref.error());
+        post.group = *ref;
+    } else if (!mentioned.groups.empty() && post.audience != model::Audience::Direct) {
+        // Mentioning a group posts into it, as Mastodon users do with Lemmy communities.
+        if (mentioned.groups.size() > 1)
+            return http::error_response(
+                Error { ErrorKind::Unprocessable, "A post goes into one group at a time.", {}, "status" });
+        post.group = mentioned.groups.front();
+    }
     post.idempotency_key = std::string(req.header("idempotency-key").value_or(""));
     auto status = ctx.social->social.post(caller->auth.account, std::move(post));
     if (!status)
@@ -119,21 +162,44 @@ void write_relationship(JsonWriter& w, Id id, const std::optional<model::Follow>
     w.EndObject();
 }
 
-// The Relationship of `me` with account or actor `id` (`ref`), read after a change.
+// The follows both ways between `me` and `ref`; for a group here (`ref.id` naming one), the
+// membership stands for the follow.
+Status read_follows(storage::Repositories& repos, const model::Account& me, ActorRef ref,
+    std::optional<model::Follow>& follow, std::optional<model::Follow>& followed_by)
+{
+    const auto self = model::local_actor(me.id);
+    if (ref.local) {
+        auto group = repos.groups().find_by_id(ref.id);
+        if (!group)
+            return forward(group);
+        if (*group) {
+            auto member = repos.groups().find_member(ref.id, self);
+            if (!member)
+                return forward(member);
+            if (*member) {
+                follow = model::Follow {};
+                follow->state = (*member)->state;
+            }
+            return ok();
+        }
+    }
+    auto out = repos.follows().find(self, ref);
+    if (!out)
+        return forward(out);
+    auto in = repos.follows().find(ref, self);
+    if (!in)
+        return forward(in);
+    follow = std::move(*out);
+    followed_by = std::move(*in);
+    return ok();
+}
+
+// The Relationship of `me` with account, actor or group `id` (`ref`), read after a change.
 Response relationship(Context& ctx, const model::Account& me, Id id, ActorRef ref)
 {
     std::optional<model::Follow> follow, followed_by;
-    auto done = ctx.store.read([&](storage::Repositories& repos) -> Status {
-        auto out = repos.follows().find(model::local_actor(me.id), ref);
-        if (!out)
-            return forward(out);
-        auto in = repos.follows().find(ref, model::local_actor(me.id));
-        if (!in)
-            return forward(in);
-        follow = std::move(*out);
-        followed_by = std::move(*in);
-        return ok();
-    });
+    auto done = ctx.store.read(
+        [&](storage::Repositories& repos) { return read_follows(repos, me, ref, follow, followed_by); });
     if (!done)
         return http::error_response(done.error());
     rapidjson::StringBuffer buf;
@@ -156,20 +222,17 @@ Response handle_relationships(Context& ctx, const Request& req)
     rapidjson::StringBuffer buf;
     JsonWriter w(buf);
     w.StartArray();
-    const auto me = model::local_actor(caller->auth.account.id);
     for (Id id : ids) {
         auto ref = actor_ref(ctx, id);
-        if (!ref)
-            continue;
+        if (!ref) {
+            auto group = is_local_group(ctx, id);
+            if (!group || !*group)
+                continue;
+            ref = model::local_actor(id);
+        }
         std::optional<model::Follow> follow, followed_by;
-        auto done = ctx.store.read([&](storage::Repositories& repos) -> Status {
-            auto out = repos.follows().find(me, *ref);
-            auto in = repos.follows().find(*ref, me);
-            if (!out || !in)
-                return fail(ErrorKind::Internal, "Reading follows failed.");
-            follow = *out;
-            followed_by = *in;
-            return ok();
+        auto done = ctx.store.read([&](storage::Repositories& repos) {
+            return read_follows(repos, caller->auth.account, *ref, follow, followed_by);
         });
         if (!done)
             return http::error_response(done.error());
@@ -323,6 +386,12 @@ void register_status_routes(http::Router& router, Context& ctx)
         return with_member_and_id(
             ctx, req, p,
             [&](const model::Account& me, Id id) {
+                // Following a group here is joining it.
+                if (auto group = is_local_group(ctx, id); group && *group) {
+                    if (auto joined = ctx.groups->join(me, id); !joined)
+                        return http::error_response(joined.error());
+                    return relationship(ctx, me, id, model::local_actor(id));
+                }
                 auto ref = actor_ref(ctx, id);
                 if (!ref)
                     return http::error_response(ref.error());
@@ -337,6 +406,11 @@ void register_status_routes(http::Router& router, Context& ctx)
         return with_member_and_id(
             ctx, req, p,
             [&](const model::Account& me, Id id) {
+                if (auto group = is_local_group(ctx, id); group && *group) {
+                    if (auto left = ctx.groups->leave(me, id); !left)
+                        return http::error_response(left.error());
+                    return relationship(ctx, me, id, model::local_actor(id));
+                }
                 auto ref = actor_ref(ctx, id);
                 if (!ref)
                     return http::error_response(ref.error());

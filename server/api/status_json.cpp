@@ -43,7 +43,7 @@ std::string_view visibility_name(model::Audience a)
     case model::Audience::Direct:
         return "direct";
     case model::Audience::Group:
-        return "group";
+        return "private"; // members only; clients know no other word for it
     }
     return "public";
 }
@@ -123,6 +123,28 @@ Status write_status(JsonWriter& w, storage::Repositories& repos, const Context& 
     write_string(w, "content", s.content_html);
     write_string(w, "visibility", visibility_name(s.audience));
     write_string(w, "confrere_audience", model::to_string(s.audience));
+    if (s.group) {
+        // The group a post lives in: its id (an account id for Mastodon clients) and handle.
+        w.Key("confrere_group");
+        w.StartObject();
+        write_string(w, "id", std::to_string(s.group->id));
+        std::string acct;
+        if (s.group->local) {
+            auto group = repos.groups().find_by_id(s.group->id);
+            if (!group)
+                return forward(group);
+            if (*group)
+                acct = (*group)->name;
+        } else {
+            auto actor = repos.remote_actors().find_by_id(s.group->id);
+            if (!actor)
+                return forward(actor);
+            if (*actor)
+                acct = (*actor)->username + "@" + (*actor)->host;
+        }
+        write_string(w, "acct", acct);
+        w.EndObject();
+    }
     w.Key("sensitive");
     w.Bool(s.sensitive);
     write_string(w, "spoiler_text", s.summary);

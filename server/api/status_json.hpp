@@ -21,8 +21,8 @@ http::Response not_found();
 // "public": on a members-only network the widest audience is the instance.
 std::optional<model::Audience> audience_from_visibility(std::string_view v);
 // The Mastodon visibility shown for an audience: Instance is "public" (every reader of a
-// members-only instance is a member), Followers "private", Direct "direct". Statuses also
-// carry "confrere_audience" with the exact audience.
+// members-only instance is a member), Followers and Group "private", Direct "direct". Statuses
+// also carry "confrere_audience" with the exact audience, and "confrere_group" for Group.
 std::string_view visibility_name(model::Audience a);
 
 void write_remote_account(JsonWriter& w, const model::RemoteActor& a);

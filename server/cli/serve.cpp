@@ -99,6 +99,7 @@ int serve(const Config& config, const std::filesystem::path& port_file)
         [base = ctx.base_url](std::string_view text) { return federation::render_plain_text(text, base); },
         services::PostingLimits { config.status_max_characters });
     services::ProfileService profiles(**store, clock);
+    services::GroupService groups(**store, clock, ids, outbox, social);
     federation::VerifyPolicy verify_policy;
     verify_policy.expected_host = ctx.host;
     federation::RequestVerifier verifier(resolver, peers, clock, verify_policy);
@@ -108,6 +109,7 @@ int serve(const Config& config, const std::filesystem::path& port_file)
     api::Social social_context{social, resolver, verifier, inbox, outbox, profiles};
     ctx.social = &social_context;
     ctx.oauth = &oauth;
+    ctx.groups = &groups;
     api::register_all_routes(router, ctx);
     api::StreamingHub streaming(ctx);
     streaming.set_notification_renderer(api::notification_entity);

@@ -13,7 +13,8 @@ constexpr const char* kDeliveryColumns = "d.id, d.activity_id, d.inbox, d.host, 
                                          " d.next_attempt_at, d.lease_until, d.last_status, d.last_error,"
                                          " d.created_at, d.updated_at";
 constexpr int kDeliveryColumnCount = 12;
-constexpr const char* kActivityColumns = "a.id, a.uri, a.json, a.signer_account_id, a.created_at";
+constexpr const char* kActivityColumns
+    = "a.id, a.uri, a.json, a.signer_account_id, a.created_at, a.signer_group_id";
 constexpr std::size_t kMaxErrorBytes = 512;
 
 model::Delivery read_delivery(const Statement& s)
@@ -36,8 +37,10 @@ model::Delivery read_delivery(const Statement& s)
 
 model::OutboundActivity read_activity(const Statement& s, int column)
 {
-    return model::OutboundActivity { s.int64(column), s.text(column + 1), s.text(column + 2),
+    model::OutboundActivity a { s.int64(column), s.text(column + 1), s.text(column + 2),
         s.optional_int64(column + 3), from_unix_ms(s.int64(column + 4)) };
+    a.signer_group_id = s.optional_int64(column + 5);
+    return a;
 }
 
 // The lower-case authority of an absolute URL, without userinfo nor the scheme's default port:
@@ -89,15 +92,16 @@ Status SqliteDeliveryRepository::enqueue(const model::OutboundActivity& activity
             "enqueue: " + std::to_string(delivery_ids.size()) + " ids for " + std::to_string(targets.size())
                 + " inboxes");
 
-    auto insert = db_.prepare("INSERT INTO outbound_activities (id, uri, json, signer_account_id, created_at)"
-                              " VALUES (?,?,?,?,?)");
+    auto insert = db_.prepare("INSERT INTO outbound_activities (id, uri, json, signer_account_id, created_at,"
+                              " signer_group_id) VALUES (?,?,?,?,?,?)");
     if (!insert)
         return forward(insert);
     insert->bind(1, activity.id)
         .bind(2, activity.uri)
         .bind(3, activity.json)
         .bind(4, activity.signer_account_id)
-        .bind(5, to_unix_ms(activity.created_at));
+        .bind(5, to_unix_ms(activity.created_at))
+        .bind(6, activity.signer_group_id);
     if (auto rc = insert->run(); !rc) {
         Error e = name_conflict(
             rc.error(), "outbound_activities.uri", "uri", "This activity was already queued.");

@@ -430,6 +430,64 @@ CREATE INDEX filter_keywords_filter ON filter_keywords (filter_id, id);
 CREATE INDEX statuses_recent ON statuses (id, author_account_id, author_remote_id, audience)
     WHERE deleted_at IS NULL;
 )SQL"},
+    Migration{9, "groups", R"SQL(
+-- Groups hosted here (FEP-1b12 Group actors). Their names share the namespace of usernames,
+-- which the services check both ways (acct:name@host names one actor).
+CREATE TABLE groups (
+    id                INTEGER PRIMARY KEY,
+    name              TEXT NOT NULL COLLATE NOCASE UNIQUE,
+    display_name      TEXT NOT NULL,
+    description       TEXT NOT NULL DEFAULT '',
+    interdisciplinary INTEGER NOT NULL CHECK (interdisciplinary IN (0, 1)),
+    parent_id         INTEGER REFERENCES groups (id) ON DELETE RESTRICT,
+    created_by        INTEGER REFERENCES accounts (id) ON DELETE SET NULL,
+    public_key_pem    TEXT NOT NULL,
+    private_key_pem   TEXT NOT NULL,
+    created_at        INTEGER NOT NULL,
+    updated_at        INTEGER NOT NULL
+) STRICT;
+CREATE INDEX groups_parent ON groups (parent_id) WHERE parent_id IS NOT NULL;
+
+-- Specialty tags of a group, normalised like hashtags.
+CREATE TABLE group_tags (
+    group_id INTEGER NOT NULL REFERENCES groups (id) ON DELETE CASCADE,
+    name     TEXT NOT NULL COLLATE NOCASE,
+    position INTEGER NOT NULL,
+    PRIMARY KEY (group_id, name)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX group_tags_name ON group_tags (name, group_id);
+
+-- Members of the groups hosted here: local accounts, or remote actors that sent a Follow.
+CREATE TABLE group_members (
+    id              INTEGER PRIMARY KEY,
+    group_id        INTEGER NOT NULL REFERENCES groups (id) ON DELETE CASCADE,
+    account_id      INTEGER REFERENCES accounts (id) ON DELETE CASCADE,
+    remote_actor_id INTEGER REFERENCES remote_actors (id) ON DELETE CASCADE,
+    role            TEXT NOT NULL CHECK (role IN ('member', 'moderator')),
+    state           TEXT NOT NULL CHECK (state IN ('pending', 'accepted')),
+    follow_uri      TEXT NOT NULL DEFAULT '',
+    created_at      INTEGER NOT NULL,
+    updated_at      INTEGER NOT NULL,
+    CHECK ((account_id IS NULL) <> (remote_actor_id IS NULL))
+) STRICT;
+CREATE UNIQUE INDEX group_members_account ON group_members (account_id, group_id) WHERE account_id IS NOT NULL;
+CREATE UNIQUE INDEX group_members_remote ON group_members (remote_actor_id, group_id)
+    WHERE remote_actor_id IS NOT NULL;
+CREATE INDEX group_members_group ON group_members (group_id, state, id);
+
+-- A group status names its group: statuses.group_id (a group here, which had no table until
+-- now) or remote_group_id (a Group actor of another instance).
+ALTER TABLE statuses ADD COLUMN remote_group_id INTEGER REFERENCES remote_actors (id) ON DELETE CASCADE;
+CREATE INDEX statuses_group ON statuses (group_id, id) WHERE group_id IS NOT NULL;
+CREATE INDEX statuses_remote_group ON statuses (remote_group_id, id) WHERE remote_group_id IS NOT NULL;
+-- The home timeline's window reads the groups too.
+DROP INDEX statuses_recent;
+CREATE INDEX statuses_recent ON statuses (id, author_account_id, author_remote_id, audience, group_id, remote_group_id)
+    WHERE deleted_at IS NULL;
+
+-- A group signs what it announces with its own key.
+ALTER TABLE outbound_activities ADD COLUMN signer_group_id INTEGER REFERENCES groups (id) ON DELETE CASCADE;
+)SQL"},
 };
 
 } // namespace

@@ -123,6 +123,7 @@ public:
     Result<std::vector<model::Status>> by_author(model::ActorRef author, const StatusQuery& query) override;
     Result<std::vector<model::Status>> home_timeline(Id reader, const StatusQuery& query) override;
     Result<std::vector<model::Status>> instance_timeline(const StatusQuery& query) override;
+    Result<std::vector<model::Status>> group_timeline(model::ActorRef group, const StatusQuery& query) override;
     Result<std::vector<model::Status>> replies(Id status_id, int limit) override;
     Status attach_orphans(std::string_view uri, Id id) override;
     Result<std::int64_t> count_local() override;
@@ -302,6 +303,33 @@ private:
     Connection& db_;
 };
 
+class SqliteGroupRepository final : public GroupRepository {
+public:
+    explicit SqliteGroupRepository(Connection& c) : db_(c) {}
+    Status insert(const model::Group& group, std::string_view private_key_pem) override;
+    Status update(const model::Group& group, TimePoint at) override;
+    Result<std::optional<model::Group>> find_by_id(Id id) override;
+    Result<std::optional<model::Group>> find_by_name(std::string_view name) override;
+    Result<std::vector<model::Group>> list(const GroupQuery& query) override;
+    Result<std::string> private_key_pem(Id id) override;
+    Status insert_member(const model::GroupMember& member) override;
+    Result<std::optional<model::GroupMember>> find_member(Id group_id, model::ActorRef actor) override;
+    Result<std::optional<model::GroupMember>> find_member_by_follow_uri(std::string_view uri) override;
+    Status update_member(const model::GroupMember& member, TimePoint at) override;
+    Status remove_member(Id member_id) override;
+    Result<std::vector<model::GroupMember>> members(Id group_id, const PageQuery& page) override;
+    Result<std::int64_t> count_members(Id group_id, std::optional<model::GroupRole> role) override;
+    Result<std::vector<std::string>> member_inboxes(Id group_id) override;
+    Result<bool> has_member_on(Id group_id, std::string_view host) override;
+    Result<std::vector<model::Group>> of_account(Id account_id) override;
+
+private:
+    Result<std::optional<model::Group>> find_where(std::string_view where, auto&& bind);
+    Status set_tags(const model::Group& group);
+    Result<std::vector<model::Group>> with_tags(std::vector<model::Group> groups);
+    Connection& db_;
+};
+
 class SqliteRepositories final : public Repositories {
 public:
     explicit SqliteRepositories(Connection& c)
@@ -325,6 +353,7 @@ public:
         , tags_(c)
         , search_(c)
         , filters_(c)
+        , groups_(c)
     { }
     AccountRepository& accounts() override { return accounts_; }
     SessionRepository& sessions() override { return sessions_; }
@@ -346,6 +375,7 @@ public:
     TagRepository& tags() override { return tags_; }
     SearchRepository& search() override { return search_; }
     FilterRepository& filters() override { return filters_; }
+    GroupRepository& groups() override { return groups_; }
 
 private:
     SqliteAccountRepository accounts_;
@@ -368,6 +398,7 @@ private:
     SqliteTagRepository tags_;
     SqliteSearchRepository search_;
     SqliteFilterRepository filters_;
+    SqliteGroupRepository groups_;
 };
 
 } // namespace confrere::storage::sqlite

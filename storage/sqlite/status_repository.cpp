@@ -11,7 +11,7 @@ namespace {
 constexpr const char* kColumns
     = "s.id, s.uri, s.url, s.author_account_id, s.author_remote_id, s.audience, s.content_html,"
       " s.source_text, s.summary, s.sensitive, s.language, s.in_reply_to_id, s.in_reply_to_uri, s.context,"
-      " s.group_id, s.published, s.edited_at, s.deleted_at, s.created_at";
+      " s.group_id, s.remote_group_id, s.published, s.edited_at, s.deleted_at, s.created_at";
 
 // Paging by id, for the timelines: ?max_id and ?min_id are exclusive bounds; newest first (or
 // oldest first for PageEnd::Oldest, see ordered_for).
@@ -34,11 +34,12 @@ model::Status read_status(const Statement& s)
     st.in_reply_to_id = s.optional_int64(11);
     st.in_reply_to_uri = s.text(12);
     st.context = s.text(13);
-    st.group_id = s.optional_int64(14);
-    st.published = from_unix_ms(s.int64(15));
-    st.edited_at = optional_time(s, 16);
-    st.deleted_at = optional_time(s, 17);
-    st.created_at = from_unix_ms(s.int64(18));
+    if (!s.is_null(14) || !s.is_null(15))
+        st.group = read_actor(s, 14);
+    st.published = from_unix_ms(s.int64(16));
+    st.edited_at = optional_time(s, 17);
+    st.deleted_at = optional_time(s, 18);
+    st.created_at = from_unix_ms(s.int64(19));
     return st;
 }
 
@@ -120,8 +121,9 @@ Status SqliteStatusRepository::insert(const model::Status& st)
     auto stmt
         = db_.prepare("INSERT INTO statuses (id, uri, url, author_account_id, author_remote_id, audience,"
                       " content_html, source_text, summary, sensitive, language, in_reply_to_id,"
-                      " in_reply_to_uri, context, group_id, published, edited_at, deleted_at, created_at)"
-                      " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+                      " in_reply_to_uri, context, group_id, remote_group_id, published, edited_at, deleted_at,"
+                      " created_at)"
+                      " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     if (!stmt)
         return forward(stmt);
     stmt->bind(1, st.id).bind(2, st.uri).bind(3, st.url);
@@ -134,12 +136,15 @@ Status SqliteStatusRepository::insert(const model::Status& st)
         .bind(11, st.language)
         .bind(12, st.in_reply_to_id)
         .bind(13, st.in_reply_to_uri)
-        .bind(14, st.context)
-        .bind(15, st.group_id)
-        .bind(16, to_unix_ms(st.published))
-        .bind(17, optional_ms(st.edited_at))
-        .bind(18, optional_ms(st.deleted_at))
-        .bind(19, to_unix_ms(st.created_at));
+        .bind(14, st.context);
+    if (st.group)
+        bind_actor(*stmt, 15, *st.group);
+    else
+        stmt->bind_null(15).bind_null(16);
+    stmt->bind(17, to_unix_ms(st.published))
+        .bind(18, optional_ms(st.edited_at))
+        .bind(19, optional_ms(st.deleted_at))
+        .bind(20, to_unix_ms(st.created_at));
     if (auto rc = stmt->run(); !rc) {
         Error e = name_conflict(rc.error(), "statuses.uri", "uri", "A status with this id already exists.");
         return std::unexpected(name_conflict(std::move(e), "statuses.id", "id", "This id is already taken."));
@@ -254,8 +259,9 @@ Result<std::vector<model::Status>> SqliteStatusRepository::by_author(
 //   2. a local author the reader follows (accepted) posted to Instance or Followers;
 //   3. a remote author the reader follows (accepted) posted to Followers (a remote Instance
 //      status cannot exist: Instance never leaves its instance; if one did, it stays out);
-//   4. a Direct status names the reader.
-// Group statuses reach only their author here (groups, issue 4).
+//   4. a Direct status names the reader;
+//   5. a status of a group the reader belongs to: a group here (accepted membership) or a
+//      Group actor of another instance the reader follows (accepted).
 // Each branch keeps only its newest ?4 in the page window (per followed author in 2 and 3),
 // read from an index; the page's ?4 statuses are among them, so a page costs about
 // (followed authors + 2) × limit rows however large the table grows. INDEXED BY pins the
@@ -283,10 +289,22 @@ constexpr const char* kHomeTimelineFrom = R"SQL(
     SELECT * FROM (SELECT m.status_id FROM mentions m JOIN statuses d ON d.id = m.status_id
                    WHERE m.account_id = ?1 AND d.audience = 'direct' AND d.deleted_at IS NULL
                    AND (?2 IS NULL OR m.status_id < ?2) AND (?3 IS NULL OR m.status_id > ?3)
-                   ORDER BY m.status_id DESC LIMIT ?4))
+                   ORDER BY m.status_id DESC LIMIT ?4)
+    UNION ALL
+    SELECT x.id FROM group_members g JOIN statuses x ON x.id IN (
+        SELECT y.id FROM statuses y INDEXED BY statuses_group
+        WHERE y.group_id = g.group_id AND y.audience = 'group' AND y.deleted_at IS NULL
+        AND (?2 IS NULL OR y.id < ?2) AND (?3 IS NULL OR y.id > ?3) ORDER BY y.id DESC LIMIT ?4)
+    WHERE g.account_id = ?1 AND g.state = 'accepted'
+    UNION ALL
+    SELECT x.id FROM follows f JOIN statuses x ON x.id IN (
+        SELECT y.id FROM statuses y INDEXED BY statuses_remote_group
+        WHERE y.remote_group_id = f.followee_remote_id AND y.audience = 'group' AND y.deleted_at IS NULL
+        AND (?2 IS NULL OR y.id < ?2) AND (?3 IS NULL OR y.id > ?3) ORDER BY y.id DESC LIMIT ?4)
+    WHERE f.follower_account_id = ?1 AND f.state = 'accepted')
  ORDER BY s.id DESC LIMIT ?4)SQL";
 
-// The same four branches, applied to a window: the kHomeWindow newest live statuses within the
+// The same five branches, applied to a window: the kHomeWindow newest live statuses within the
 // page's bounds (oldest ones for a min_id page), read from the covering index statuses_recent
 // without their text. When the window holds a whole page, that page is the answer: every
 // status outside the window is older (newer, for min_id) than all those inside. Otherwise the
@@ -295,7 +313,7 @@ constexpr const char* kHomeTimelineFrom = R"SQL(
 constexpr int kHomeWindow = 1000;
 constexpr const char* kHomeWindowFrom = R"SQL(
  FROM statuses s WHERE s.id IN (
-    SELECT w.id FROM (SELECT id, author_account_id, author_remote_id, audience
+    SELECT w.id FROM (SELECT id, author_account_id, author_remote_id, audience, group_id, remote_group_id
                       FROM statuses INDEXED BY statuses_recent
                       WHERE deleted_at IS NULL AND (?2 IS NULL OR id < ?2) AND (?3 IS NULL OR id > ?3)
                       ORDER BY id DESC LIMIT ?5) w
@@ -308,6 +326,11 @@ constexpr const char* kHomeWindowFrom = R"SQL(
                WHERE follower_account_id = ?1 AND state = 'accepted' AND followee_remote_id IS NOT NULL))
        OR (w.audience = 'direct'
            AND EXISTS (SELECT 1 FROM mentions m WHERE m.account_id = ?1 AND m.status_id = w.id))
+       OR (w.audience = 'group' AND w.group_id IN (
+               SELECT group_id FROM group_members WHERE account_id = ?1 AND state = 'accepted'))
+       OR (w.audience = 'group' AND w.remote_group_id IN (
+               SELECT followee_remote_id FROM follows
+               WHERE follower_account_id = ?1 AND state = 'accepted' AND followee_remote_id IS NOT NULL))
     ORDER BY w.id DESC LIMIT ?4)
  ORDER BY s.id DESC LIMIT ?4)SQL";
 
@@ -328,6 +351,15 @@ Result<std::vector<model::Status>> SqliteStatusRepository::instance_timeline(con
           " AND s.deleted_at IS NULL"
         + kPage;
     return page(db_, sql, q, [](Statement&) {});
+}
+
+Result<std::vector<model::Status>> SqliteStatusRepository::group_timeline(
+    model::ActorRef group, const StatusQuery& q)
+{
+    std::string sql = std::string("SELECT ") + kColumns + " FROM statuses s WHERE s."
+        + (group.local ? "group_id" : "remote_group_id") + " = ?1 AND s.audience = 'group' AND s.deleted_at IS NULL"
+        + kPage;
+    return page(db_, sql, q, [&](Statement& s) { s.bind(1, group.id); });
 }
 
 Result<std::vector<model::Status>> SqliteStatusRepository::replies(Id status_id, int limit)
@@ -373,7 +405,8 @@ Result<std::int64_t> SqliteStatusRepository::count_by_author(model::ActorRef aut
 // services::can_read in SQL, over the statuses `s` of a query whose ?1 is the reader (a local
 // account): never deleted; its author; Instance statuses of local authors; Followers statuses
 // of authors the reader follows (accepted); Followers and Direct statuses naming the reader.
-// Group statuses reach their author only. Keep it in step with can_read: status_repository_test
+// Group statuses of groups the reader belongs to (an accepted member of a group here, an accepted
+// follower of a remote Group actor). Keep it in step with can_read: status_repository_test
 // compares the two on every audience.
 constexpr const char* kReadableByReader = R"SQL(
  s.deleted_at IS NULL AND (
@@ -383,7 +416,11 @@ constexpr const char* kReadableByReader = R"SQL(
         AND f.state = 'accepted'
         AND (f.followee_account_id = s.author_account_id OR f.followee_remote_id = s.author_remote_id)))
     OR (s.audience IN ('followers', 'direct')
-        AND EXISTS (SELECT 1 FROM mentions m WHERE m.status_id = s.id AND m.account_id = ?1)))
+        AND EXISTS (SELECT 1 FROM mentions m WHERE m.status_id = s.id AND m.account_id = ?1))
+    OR (s.audience = 'group' AND EXISTS (SELECT 1 FROM group_members g WHERE g.group_id = s.group_id
+        AND g.account_id = ?1 AND g.state = 'accepted'))
+    OR (s.audience = 'group' AND EXISTS (SELECT 1 FROM follows f WHERE f.follower_account_id = ?1
+        AND f.state = 'accepted' AND f.followee_remote_id = s.remote_group_id)))
 )SQL";
 
 namespace {

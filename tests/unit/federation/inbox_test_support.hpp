@@ -298,6 +298,33 @@ public:
         ++other_calls;
         return ok();
     }
+    Status group_status_removed(
+        storage::Repositories&, const model::Group&, const model::Account&, const model::Status&) override
+    {
+        ++other_calls;
+        return ok();
+    }
+    Status group_member_removed(storage::Repositories&, const model::Group&, const model::RemoteActor&,
+        const model::GroupMember&) override
+    {
+        ++other_calls;
+        return ok();
+    }
+    Status group_follow_answered(storage::Repositories&, const model::Group&, const model::RemoteActor&,
+        const model::GroupMember&, bool accepted) override
+    {
+        group_answers.push_back(accepted);
+        return ok();
+    }
+    Status group_activity_relayed(
+        storage::Repositories&, const model::Group&, std::string_view activity, std::string_view object) override
+    {
+        relayed.push_back({ std::string(activity), std::string(object) });
+        return ok();
+    }
+    std::vector<bool> group_answers; // accepted or not, per Follow of a group here
+    std::vector<std::pair<std::string, std::string>> relayed; // (activity, object) a group here announced
+
     void committed() override { ++commits; }
 };
 

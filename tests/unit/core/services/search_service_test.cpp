@@ -262,18 +262,68 @@ TEST_F(SearchServiceTest, TheSqlVisibilityRuleAgreesWithCanRead)
         post(carol_, "#probe direct to bob", Audience::Direct, { model::local_actor(bob_.id) }),
         post(carol_, "#probe direct to alice", Audience::Direct, { model::local_actor(alice_.id) }),
     };
-    // A Group status, which no one but its author reads yet.
-    model::Status group = all.back();
-    group.id = fx().ids().next();
-    group.uri += "-group";
-    group.audience = Audience::Group;
+    // Group statuses: of a group here (Bob is a member, Alice is only mentioned), and of a
+    // group of another instance that Alice follows.
+    const TimePoint now = fx().clock().now();
+    model::Group here;
+    here.id = fx().ids().next();
+    here.name = "plaies";
+    here.display_name = "Plaies";
+    here.created_at = here.updated_at = now;
+    model::RemoteActor there;
+    there.id = fx().ids().next();
+    there.uri = "https://soins.example/groups/pansements";
+    there.host = "soins.example";
+    there.type = "Group";
+    there.username = "pansements";
+    there.inbox = there.uri + "/inbox";
+    there.fetched_at = there.created_at = now;
+    model::Status in_here = all.back(), in_there = all.back();
+    in_here.id = fx().ids().next();
+    in_here.uri += "-here";
+    in_here.audience = Audience::Group;
+    in_here.group = model::local_actor(here.id);
+    in_there.id = fx().ids().next();
+    in_there.uri += "-there";
+    in_there.audience = Audience::Group;
+    in_there.group = model::remote_actor(there.id);
     auto done = fx().store().write([&](storage::Repositories& repos) -> Status {
-        if (auto r = repos.statuses().insert(group); !r)
+        if (auto r = repos.groups().insert(here, "key"); !r)
             return r;
-        return repos.tags().set_for_status(group.id, { "probe" }, fx().clock().now());
+        model::GroupMember bob;
+        bob.id = fx().ids().next();
+        bob.group_id = here.id;
+        bob.member = model::local_actor(bob_.id);
+        bob.created_at = bob.updated_at = now;
+        if (auto r = repos.groups().insert_member(bob); !r)
+            return r;
+        auto stored = repos.remote_actors().upsert(there);
+        if (!stored)
+            return forward(stored);
+        there = *stored;
+        in_there.group = model::remote_actor(there.id);
+        model::Follow follow;
+        follow.id = fx().ids().next();
+        follow.follower = model::local_actor(alice_.id);
+        follow.followee = model::remote_actor(there.id);
+        follow.state = model::FollowState::Accepted;
+        follow.uri = "https://officine.example/follows/1";
+        follow.created_at = follow.updated_at = now;
+        if (auto r = repos.follows().insert(follow); !r)
+            return r;
+        for (const model::Status* g : { &in_here, &in_there }) {
+            if (auto r = repos.statuses().insert(*g); !r)
+                return r;
+            if (auto r = repos.statuses().add_mentions(g->id, { model::local_actor(alice_.id) }); !r)
+                return r;
+            if (auto r = repos.tags().set_for_status(g->id, { "probe" }, now); !r)
+                return r;
+        }
+        return ok();
     });
     ASSERT_TRUE(done) << describe(done);
-    all.push_back(group);
+    all.push_back(in_here);
+    all.push_back(in_there);
     for (const model::Account* reader : { &alice_, &bob_, &carol_ }) {
         auto shown = tag_timeline(*reader, { "probe" });
         auto found = search(*reader, "probe", SearchType::Statuses);

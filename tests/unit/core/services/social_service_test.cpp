@@ -54,6 +54,26 @@ public:
     {
         return record({ std::string(model::to_string(i.kind)), i.status_id, {}, undo });
     }
+    Status group_status_removed(storage::Repositories&, const model::Group& g, const model::Account&,
+        const model::Status& s) override
+    {
+        return record({ "group_removed", s.id, { model::local_actor(g.id) }, false });
+    }
+    Status group_member_removed(storage::Repositories&, const model::Group&, const model::RemoteActor& member,
+        const model::GroupMember&) override
+    {
+        return record({ "member_removed", member.id, {}, false });
+    }
+    Status group_follow_answered(storage::Repositories&, const model::Group&, const model::RemoteActor& follower,
+        const model::GroupMember&, bool accepted) override
+    {
+        return record({ "group_answer", follower.id, {}, accepted });
+    }
+    Status group_activity_relayed(
+        storage::Repositories&, const model::Group& g, std::string_view, std::string_view) override
+    {
+        return record({ "relayed", g.id, {}, false });
+    }
     void committed() override { ++commits; }
 
 private:

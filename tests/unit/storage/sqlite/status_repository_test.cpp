@@ -74,7 +74,7 @@ TEST_F(StatusRepositoryTest, InsertedStatusIsFoundByIdAndUriWithEveryField)
     s.in_reply_to_id = parent.id;
     s.in_reply_to_uri = parent.uri;
     s.context = parent.context;
-    s.group_id = 77;
+    s.group = remote_actor(claire_.id); // a Group actor of another instance
     s.edited_at = at(7);
     ASSERT_TRUE(write([&](Repositories& r) { return r.statuses().insert(s); }));
 
@@ -94,7 +94,7 @@ TEST_F(StatusRepositoryTest, InsertedStatusIsFoundByIdAndUriWithEveryField)
         EXPECT_EQ(found.in_reply_to_id, parent.id);
         EXPECT_EQ(found.in_reply_to_uri, parent.uri);
         EXPECT_EQ(found.context, parent.context);
-        EXPECT_EQ(found.group_id, 77);
+        EXPECT_EQ(found.group, remote_actor(claire_.id));
         EXPECT_EQ(found.published, s.published);
         EXPECT_EQ(found.edited_at, at(7));
         EXPECT_FALSE(found.deleted_at);
@@ -104,7 +104,7 @@ TEST_F(StatusRepositoryTest, InsertedStatusIsFoundByIdAndUriWithEveryField)
     ASSERT_TRUE(remote);
     EXPECT_EQ(remote->author, remote_actor(claire_.id));
     EXPECT_FALSE(remote->in_reply_to_id);
-    EXPECT_FALSE(remote->group_id);
+    EXPECT_FALSE(remote->group);
     EXPECT_FALSE(remote->edited_at);
 }
 

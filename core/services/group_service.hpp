@@ -1,0 +1,112 @@
+// Groups and sub-groups (DESIGN rule 2, audience `group`): creating them, the directory,
+// membership, and what group moderators do (remove a post, remove a member, name moderators).
+// Posting into a group is SocialService::post with PostRequest::group; what federates is the
+// Outbox's business. Groups of other instances are remote Group actors: joining one is a
+// follow (SocialService::follow), which join() does for the caller.
+#pragma once
+
+#include "core/base/id.hpp"
+#include "core/base/result.hpp"
+#include "core/model/account.hpp"
+#include "core/model/group.hpp"
+#include "core/services/outbox.hpp"
+#include "core/services/social_service.hpp"
+#include "storage/store.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace confrere::services {
+
+inline constexpr std::size_t kMaxGroupDisplayNameCharacters = 100;
+inline constexpr std::size_t kMaxGroupDescriptionCharacters = 2000;
+inline constexpr std::size_t kMaxGroupTags = 10;
+
+struct NewGroup {
+    std::string name; // the handle: letters, digits, underscores, at most 30
+    std::string display_name;
+    std::string description;
+    std::vector<std::string> tags; // specialty tags, with or without '#'
+    bool interdisciplinary = false;
+    std::optional<Id> parent_id;
+};
+
+// A group of this instance as a member sees it.
+struct GroupView {
+    model::Group group;
+    std::int64_t members = 0;
+    std::optional<model::GroupMember> membership; // the viewer's, if any
+    bool can_moderate = false; // the viewer may moderate it (group or instance moderator)
+};
+
+// Where a local account hears about group ids it is given: a group here or a remote Group
+// actor; nullopt if the id names neither.
+Result<std::optional<model::ActorRef>> find_group(storage::Repositories& repos, Id id);
+
+class GroupService {
+public:
+    GroupService(storage::Store& store, const Clock& clock, IdGenerator& ids, Outbox& outbox, SocialService& social)
+        : store_(store)
+        , clock_(clock)
+        , ids_(ids)
+        , outbox_(outbox)
+        , social_(social)
+    { }
+
+    // Creates a group; its creator is its first moderator. Unprocessable (with the field) for a
+    // bad or taken name (names share the namespace of usernames), an empty or too long display
+    // name, a too long description, invalid or too many tags, an unknown parent. Forbidden for
+    // an interdisciplinary group unless the creator is an instance moderator (its threads leave
+    // the instance), and for a sub-group unless the creator moderates the parent.
+    Result<model::Group> create(const model::Account& creator, NewGroup request);
+
+    // A group of this instance; NotFound otherwise.
+    Result<GroupView> view(const model::Account& viewer, Id group_id);
+    // The group directory, by name.
+    Result<std::vector<GroupView>> directory(const model::Account& viewer, storage::GroupQuery query);
+    // The groups the viewer belongs to here.
+    Result<std::vector<model::Group>> memberships(const model::Account& viewer);
+
+    // Joins a group here (accepted at once) or asks a remote Group actor (a follow, Pending
+    // until its Accept). Idempotent. NotFound for an unknown group.
+    Status join(const model::Account& member, Id group_id);
+    // Leaves; no-op if not a member. Unprocessable for the last moderator of a group here.
+    Status leave(const model::Account& member, Id group_id);
+
+    // Accepted members of a group here, newest first; the viewer must be a member or moderate
+    // it (Forbidden otherwise).
+    Result<std::vector<model::GroupMember>> members(
+        const model::Account& viewer, Id group_id, const storage::PageQuery& page);
+    // A group moderator (or an instance moderator) removes a member; a remote member is told
+    // with a Reject of its Follow. Forbidden for others; NotFound if not a member.
+    Status remove_member(const model::Account& moderator, Id group_id, model::ActorRef member);
+    // Names a member moderator or back to member. Unprocessable to demote the last moderator.
+    Result<model::GroupMember> set_role(
+        const model::Account& moderator, Id group_id, model::ActorRef member, model::GroupRole role);
+    // A group moderator removes a post of the group (the removal federates, announced by the
+    // group). Forbidden for others; NotFound if the status is not in this group.
+    Result<model::Status> remove_status(const model::Account& moderator, Id group_id, Id status_id);
+
+    // A group's statuses, newest first, for its members (Forbidden otherwise): a group here or a
+    // remote Group actor the viewer follows.
+    Result<std::vector<model::Status>> timeline(
+        const model::Account& viewer, Id group_id, const storage::StatusQuery& query);
+
+private:
+    // Whether `account` may moderate `group`: an accepted group moderator, or an instance
+    // moderator or admin.
+    Result<bool> may_moderate(storage::Repositories& repos, const model::Account& account, Id group_id);
+    // The group (here or remote) with this id; NotFound otherwise.
+    Result<model::ActorRef> existing_group(Id group_id);
+    // The group `moderator` may moderate; NotFound, or Forbidden with `refusal`.
+    Result<model::Group> moderated_group(
+        storage::Repositories& repos, const model::Account& moderator, Id group_id, std::string_view refusal);
+    storage::Store& store_;
+    const Clock& clock_;
+    IdGenerator& ids_;
+    Outbox& outbox_;
+    SocialService& social_;
+};
+
+} // namespace confrere::services
