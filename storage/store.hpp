@@ -193,6 +193,8 @@ public:
     // Turns the status into a tombstone: content, source and summary cleared, deleted_at set,
     // its mentions and interactions removed. NotFound if absent; no-op if already deleted.
     virtual Status mark_deleted(Id id, TimePoint at) = 0;
+    // Moves a status into another group here (a thread move). NotFound if absent.
+    virtual Status set_group(Id id, model::ActorRef group) = 0;
     // Statuses by one author, newest first, whatever their audience (callers filter).
     virtual Result<std::vector<model::Status>> by_author(model::ActorRef author, const StatusQuery& query) = 0;
     // Home timeline of local account `reader`: its own statuses, and those of actors it follows
@@ -500,6 +502,14 @@ public:
     virtual Result<bool> has_member_on(Id group_id, std::string_view host) = 0;
     // The groups a local account belongs to (accepted), by name.
     virtual Result<std::vector<model::Group>> of_account(Id account_id) = 0;
+
+    // Thread moves. Conflict (field "status_id") when the thread already has a pending request.
+    virtual Status insert_move(const model::ThreadMove& move) = 0;
+    virtual Result<std::optional<model::ThreadMove>> find_move(Id id) = 0;
+    // The requests to move threads into a group, pending first, newest first.
+    virtual Result<std::vector<model::ThreadMove>> moves_into(Id group_id, int limit) = 0;
+    // Records the decision (state, decided_by, reason, decided_at).
+    virtual Status decide_move(const model::ThreadMove& move) = 0;
 };
 
 // The repositories bound to one connection, handed out inside Store::read / Store::write.

@@ -36,7 +36,21 @@ constexpr std::array<std::pair<GroupRole, std::string_view>, 2> kGroupRoles { {
     { GroupRole::Member, "member" },
     { GroupRole::Moderator, "moderator" },
 } };
+constexpr std::array<std::pair<MoveState, std::string_view>, 3> kMoveStates { {
+    { MoveState::Pending, "pending" },
+    { MoveState::Approved, "approved" },
+    { MoveState::Rejected, "rejected" },
+} };
 } // namespace
+
+std::string_view to_string(MoveState s)
+{
+    return name_of(kMoveStates, s);
+}
+std::optional<MoveState> move_state_from_string(std::string_view s)
+{
+    return lookup(kMoveStates, s);
+}
 
 std::string_view to_string(GroupRole r)
 {

@@ -49,4 +49,24 @@ struct GroupMember {
     TimePoint updated_at {};
 };
 
+// An author's request to move a thread they started in a profession-only group into an
+// interdisciplinary group, where it will federate: a moderator of the target group decides
+// (the charter review of DESIGN rule 6 happens there).
+enum class MoveState { Pending, Approved, Rejected };
+std::string_view to_string(MoveState s);
+std::optional<MoveState> move_state_from_string(std::string_view s);
+
+struct ThreadMove {
+    Id id = 0;
+    Id status_id = 0; // the thread's first post
+    Id from_group_id = 0;
+    Id to_group_id = 0;
+    Id requested_by = 0; // the author
+    MoveState state = MoveState::Pending;
+    std::optional<Id> decided_by;
+    std::string reason; // a rejection's, shown to the author
+    TimePoint created_at {};
+    std::optional<TimePoint> decided_at;
+};
+
 } // namespace confrere::model

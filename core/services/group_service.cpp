@@ -443,6 +443,128 @@ Result<model::Status> GroupService::remove_status(const model::Account& moderato
     return std::move(*removed);
 }
 
+Result<model::ThreadMove> GroupService::request_move(const model::Account& author, Id status_id, Id target_group_id)
+{
+    if (auto allowed = require_member_reader(author); !allowed)
+        return forward(allowed);
+    model::ThreadMove move;
+    auto done = store_.write([&](storage::Repositories& repos) -> Status {
+        auto status = repos.statuses().find_by_id(status_id);
+        if (!status)
+            return forward(status);
+        if (!*status || (*status)->deleted_at || (*status)->author != model::local_actor(author.id))
+            return std::unexpected(unprocessable("status_id", "Only the author of a thread can move it."));
+        const model::Status& root = **status;
+        if (root.in_reply_to_id || !root.in_reply_to_uri.empty())
+            return std::unexpected(unprocessable("status_id", "Only a thread's first post can be moved."));
+        std::optional<model::Group> from;
+        if (root.audience == model::Audience::Group && root.group && root.group->local) {
+            auto found = repos.groups().find_by_id(root.group->id);
+            if (!found)
+                return forward(found);
+            from = std::move(*found);
+        }
+        if (!from || from->interdisciplinary)
+            return std::unexpected(unprocessable("status_id", "Only a thread of a profession-only group can be moved."));
+        auto target = repos.groups().find_by_id(target_group_id);
+        if (!target)
+            return forward(target);
+        if (!*target || !(*target)->interdisciplinary)
+            return std::unexpected(unprocessable("group_id", "A thread moves into an interdisciplinary group."));
+        auto member = is_group_member(repos, model::local_actor(author.id), model::local_actor(target_group_id));
+        if (!member)
+            return forward(member);
+        if (!*member)
+            return fail(ErrorKind::Forbidden, "Join the interdisciplinary group first.", {}, "group_id");
+        move.id = ids_.next();
+        move.status_id = status_id;
+        move.from_group_id = from->id;
+        move.to_group_id = target_group_id;
+        move.requested_by = author.id;
+        move.created_at = clock_.now();
+        return repos.groups().insert_move(move);
+    });
+    if (!done)
+        return forward(done);
+    return move;
+}
+
+Result<std::vector<model::ThreadMove>> GroupService::moves(const model::Account& moderator, Id group_id)
+{
+    if (auto allowed = require_member_reader(moderator); !allowed)
+        return forward(allowed);
+    return storage::read_value(store_, [&](storage::Repositories& repos) -> Result<std::vector<model::ThreadMove>> {
+        auto group = moderated_group(repos, moderator, group_id, "Only the group's moderators review moved threads.");
+        if (!group)
+            return forward(group);
+        return repos.groups().moves_into(group_id, 100);
+    });
+}
+
+Result<model::ThreadMove> GroupService::decide_move(
+    const model::Account& moderator, Id group_id, Id move_id, bool approve, std::string reason)
+{
+    if (auto allowed = require_member_reader(moderator); !allowed)
+        return forward(allowed);
+    reason = std::string(text::trim(reason));
+    if (!text::is_valid_utf8(reason) || text::count_code_points(reason) > 500)
+        return fail(ErrorKind::Unprocessable, "The reason has at most 500 characters.", {}, "reason");
+    model::ThreadMove move;
+    auto done = store_.write([&](storage::Repositories& repos) -> Status {
+        auto group = moderated_group(repos, moderator, group_id, "Only the group's moderators review moved threads.");
+        if (!group)
+            return forward(group);
+        auto found = repos.groups().find_move(move_id);
+        if (!found)
+            return forward(found);
+        if (!*found || (*found)->to_group_id != group_id || (*found)->state != model::MoveState::Pending)
+            return fail(ErrorKind::NotFound, "No pending request to move this thread.");
+        move = **found;
+        move.state = approve ? model::MoveState::Approved : model::MoveState::Rejected;
+        move.decided_by = moderator.id;
+        move.reason = std::move(reason);
+        move.decided_at = clock_.now();
+        if (auto decided = repos.groups().decide_move(move); !decided)
+            return decided;
+        if (!approve)
+            return ok();
+        auto author = repos.accounts().find_by_id(move.requested_by);
+        if (!author)
+            return forward(author);
+        auto root = repos.statuses().find_by_id(move.status_id);
+        if (!root)
+            return forward(root);
+        // Gone since the request (deleted, or moved by another way): nothing to move.
+        if (!*author || !*root || (*root)->deleted_at || (*root)->group != model::local_actor(move.from_group_id))
+            return ok();
+        // The first post and its author's own replies in the thread, depth-first.
+        std::vector<model::Status> moving { **root };
+        for (std::size_t i = 0; i < moving.size() && moving.size() < 200; ++i) {
+            auto replies = repos.statuses().replies(moving[i].id, 200);
+            if (!replies)
+                return forward(replies);
+            for (model::Status& r : *replies)
+                if (r.author == (*root)->author && r.group == (*root)->group)
+                    moving.push_back(std::move(r));
+        }
+        for (model::Status& s : moving) {
+            if (auto set = repos.statuses().set_group(s.id, model::local_actor(group_id)); !set)
+                return set;
+            s.group = model::local_actor(group_id);
+            auto mentions = repos.statuses().mentions(s.id);
+            if (!mentions)
+                return forward(mentions);
+            if (auto sent = outbox_.status_published(repos, **author, s, *mentions); !sent)
+                return sent;
+        }
+        return ok();
+    });
+    if (!done)
+        return forward(done);
+    outbox_.committed();
+    return move;
+}
+
 Result<std::vector<model::Status>> GroupService::timeline(
     const model::Account& viewer, Id group_id, const storage::StatusQuery& query)
 {

@@ -88,6 +88,21 @@ public:
     // group). Forbidden for others; NotFound if the status is not in this group.
     Result<model::Status> remove_status(const model::Account& moderator, Id group_id, Id status_id);
 
+    // The author of a thread started in a profession-only group here asks to move it into an
+    // interdisciplinary group here (where it will federate). Unprocessable (field "status_id")
+    // unless it is the author's own first post of a thread in a profession-only group, (field
+    // "group_id") unless the target is an interdisciplinary group the author belongs to;
+    // Conflict if a request is already pending.
+    Result<model::ThreadMove> request_move(const model::Account& author, Id status_id, Id target_group_id);
+    // The requests to move threads into a group, for its moderators (Forbidden otherwise).
+    Result<std::vector<model::ThreadMove>> moves(const model::Account& moderator, Id group_id);
+    // A moderator of the target group approves (the thread's first post and its author's own
+    // replies move, and the group announces them to its remote members; others' replies stay
+    // where they were, unless their authors post them again) or rejects with a reason.
+    // NotFound for an unknown or already decided request.
+    Result<model::ThreadMove> decide_move(
+        const model::Account& moderator, Id group_id, Id move_id, bool approve, std::string reason);
+
     // A group's statuses, newest first, for its members (Forbidden otherwise): a group here or a
     // remote Group actor the viewer follows.
     Result<std::vector<model::Status>> timeline(

@@ -180,6 +180,36 @@ Response members_response(Context& ctx, const Request& req, const model::Account
     return r;
 }
 
+void write_move(JsonWriter& w, const model::ThreadMove& m)
+{
+    w.StartObject();
+    write_string(w, "id", std::to_string(m.id));
+    write_string(w, "status_id", std::to_string(m.status_id));
+    write_string(w, "from_group_id", std::to_string(m.from_group_id));
+    write_string(w, "to_group_id", std::to_string(m.to_group_id));
+    write_string(w, "account_id", std::to_string(m.requested_by));
+    write_string(w, "state", model::to_string(m.state));
+    write_string(w, "reason", m.reason);
+    write_string(w, "created_at", format_iso8601(m.created_at));
+    w.Key("decided_at");
+    if (m.decided_at)
+        w.String(format_iso8601(*m.decided_at).c_str());
+    else
+        w.Null();
+    w.EndObject();
+}
+
+Response moves_response(const std::vector<model::ThreadMove>& moves)
+{
+    rapidjson::StringBuffer buf;
+    JsonWriter w(buf);
+    w.StartArray();
+    for (const auto& m : moves)
+        write_move(w, m);
+    w.EndArray();
+    return http::json_response(200, std::string(buf.GetString(), buf.GetSize()));
+}
+
 } // namespace
 
 void write_group_account(JsonWriter& w, const Context& ctx, const model::Group& g, std::int64_t members)
@@ -324,6 +354,41 @@ void register_group_routes(http::Router& router, Context& ctx)
             return http::json_response(200, "{}");
         });
     });
+    // Moving a thread from a profession-only group into an interdisciplinary one: the author
+    // asks, a moderator of the target group decides.
+    router.add("POST", "/api/v1/confrere/statuses/:id/move", [&ctx](const Request& req, const PathParams& p) {
+        return with_member_and_id(ctx, req, p, [&](const model::Account& me, Id id) {
+            auto params = http::parse_params(req);
+            if (!params)
+                return http::error_response(params.error());
+            auto target = parse_id(params->get_or("group_id"));
+            if (!target)
+                return http::error_response(Error { ErrorKind::Unprocessable, "A thread moves into an interdisciplinary group.", {}, "group_id" });
+            auto move = groups(ctx).request_move(me, id, *target);
+            if (!move)
+                return http::error_response(move.error());
+            return moves_response({ *move });
+        }, "write:statuses");
+    });
+    router.add("GET", "/api/v1/confrere/groups/:id/moves", [&ctx](const Request& req, const PathParams& p) {
+        return with_member_and_id(ctx, req, p, [&](const model::Account& me, Id id) {
+            auto list = groups(ctx).moves(me, id);
+            return list ? moves_response(*list) : http::error_response(list.error());
+        });
+    });
+    for (auto [verb, approve] : { std::pair { "approve", true }, std::pair { "reject", false } })
+        router.add("POST", std::string("/api/v1/confrere/groups/:id/moves/:move_id/") + verb,
+            [&ctx, approve](const Request& req, const PathParams& p) {
+                return with_group_and_other(ctx, req, p, "move_id", [&](const model::Account& me, Id group_id, Id move_id) {
+                    auto params = http::parse_params(req);
+                    if (!params)
+                        return http::error_response(params.error());
+                    auto decided = groups(ctx).decide_move(me, group_id, move_id, approve, params->get_or("reason"));
+                    if (!decided)
+                        return http::error_response(decided.error());
+                    return moves_response({ *decided });
+                });
+            });
     // The posts of a group (here, or a remote group the member follows), newest first.
     router.add("GET", "/api/v1/timelines/group/:id", [&ctx](const Request& req, const PathParams& p) {
         return with_member_and_id(ctx, req, p, [&](const model::Account& me, Id id) {

@@ -37,8 +37,12 @@ model::Delivery read_delivery(const Statement& s)
 
 model::OutboundActivity read_activity(const Statement& s, int column)
 {
-    model::OutboundActivity a { s.int64(column), s.text(column + 1), s.text(column + 2),
-        s.optional_int64(column + 3), from_unix_ms(s.int64(column + 4)) };
+    model::OutboundActivity a;
+    a.id = s.int64(column);
+    a.uri = s.text(column + 1);
+    a.json = s.text(column + 2);
+    a.signer_account_id = s.optional_int64(column + 3);
+    a.created_at = from_unix_ms(s.int64(column + 4));
     a.signer_group_id = s.optional_int64(column + 5);
     return a;
 }

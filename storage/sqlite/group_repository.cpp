@@ -48,6 +48,25 @@ const char* member_column(model::ActorRef actor)
     return actor.local ? "account_id" : "remote_actor_id";
 }
 
+constexpr const char* kMoveColumns = "id, status_id, from_group_id, to_group_id, requested_by, state, decided_by,"
+                                     " reason, created_at, decided_at";
+
+model::ThreadMove read_move(const Statement& s)
+{
+    model::ThreadMove m;
+    m.id = s.int64(0);
+    m.status_id = s.int64(1);
+    m.from_group_id = s.int64(2);
+    m.to_group_id = s.int64(3);
+    m.requested_by = s.int64(4);
+    m.state = model::move_state_from_string(s.text(5)).value_or(model::MoveState::Pending);
+    m.decided_by = s.optional_int64(6);
+    m.reason = s.text(7);
+    m.created_at = from_unix_ms(s.int64(8));
+    m.decided_at = optional_time(s, 9);
+    return m;
+}
+
 } // namespace
 
 Status SqliteGroupRepository::insert(const model::Group& g, std::string_view private_key_pem)
@@ -316,6 +335,58 @@ Result<std::vector<model::Group>> SqliteGroupRepository::of_account(Id account_i
     if (!rows)
         return forward(rows);
     return with_tags(std::move(*rows));
+}
+
+Status SqliteGroupRepository::insert_move(const model::ThreadMove& m)
+{
+    auto stmt = db_.prepare("INSERT INTO thread_moves (id, status_id, from_group_id, to_group_id, requested_by, state,"
+                            " created_at) VALUES (?,?,?,?,?,?,?)");
+    if (!stmt)
+        return forward(stmt);
+    stmt->bind(1, m.id)
+        .bind(2, m.status_id)
+        .bind(3, m.from_group_id)
+        .bind(4, m.to_group_id)
+        .bind(5, m.requested_by)
+        .bind(6, model::to_string(m.state))
+        .bind(7, to_unix_ms(m.created_at));
+    if (auto rc = stmt->run(); !rc)
+        return std::unexpected(name_conflict(rc.error(), "thread_moves.status_id", "status_id",
+            "A request to move this thread is already pending."));
+    return ok();
+}
+
+Result<std::optional<model::ThreadMove>> SqliteGroupRepository::find_move(Id id)
+{
+    auto stmt = db_.prepare(std::string("SELECT ") + kMoveColumns + " FROM thread_moves WHERE id = ?");
+    if (!stmt)
+        return forward(stmt);
+    stmt->bind(1, id);
+    return first_row(*stmt, read_move);
+}
+
+Result<std::vector<model::ThreadMove>> SqliteGroupRepository::moves_into(Id group_id, int limit)
+{
+    auto stmt = db_.prepare(std::string("SELECT ") + kMoveColumns
+        + " FROM thread_moves WHERE to_group_id = ? ORDER BY state = 'pending' DESC, id DESC LIMIT ?");
+    if (!stmt)
+        return forward(stmt);
+    stmt->bind(1, group_id).bind(2, page_limit(limit));
+    return collect(*stmt, read_move);
+}
+
+Status SqliteGroupRepository::decide_move(const model::ThreadMove& m)
+{
+    auto stmt = db_.prepare(
+        "UPDATE thread_moves SET state = ?2, decided_by = ?3, reason = ?4, decided_at = ?5 WHERE id = ?1");
+    if (!stmt)
+        return forward(stmt);
+    return stmt->bind(1, m.id)
+        .bind(2, model::to_string(m.state))
+        .bind(3, m.decided_by)
+        .bind(4, m.reason)
+        .bind(5, optional_ms(m.decided_at))
+        .run();
 }
 
 } // namespace confrere::storage::sqlite

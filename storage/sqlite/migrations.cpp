@@ -488,6 +488,23 @@ CREATE INDEX statuses_recent ON statuses (id, author_account_id, author_remote_i
 -- A group signs what it announces with its own key.
 ALTER TABLE outbound_activities ADD COLUMN signer_group_id INTEGER REFERENCES groups (id) ON DELETE CASCADE;
 )SQL"},
+    Migration{10, "thread moves into interdisciplinary groups", R"SQL(
+CREATE TABLE thread_moves (
+    id            INTEGER PRIMARY KEY,
+    status_id     INTEGER NOT NULL REFERENCES statuses (id) ON DELETE CASCADE,
+    from_group_id INTEGER NOT NULL REFERENCES groups (id) ON DELETE CASCADE,
+    to_group_id   INTEGER NOT NULL REFERENCES groups (id) ON DELETE CASCADE,
+    requested_by  INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+    state         TEXT NOT NULL CHECK (state IN ('pending', 'approved', 'rejected')),
+    decided_by    INTEGER REFERENCES accounts (id) ON DELETE SET NULL,
+    reason        TEXT NOT NULL DEFAULT '',
+    created_at    INTEGER NOT NULL,
+    decided_at    INTEGER
+) STRICT;
+-- One pending request per thread.
+CREATE UNIQUE INDEX thread_moves_pending ON thread_moves (status_id) WHERE state = 'pending';
+CREATE INDEX thread_moves_target ON thread_moves (to_group_id, state, id);
+)SQL"},
 };
 
 } // namespace

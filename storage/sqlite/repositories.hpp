@@ -120,6 +120,7 @@ public:
     Result<std::optional<model::Status>> find_by_uri(std::string_view uri) override;
     Status update_content(const model::Status& status, TimePoint at) override;
     Status mark_deleted(Id id, TimePoint at) override;
+    Status set_group(Id id, model::ActorRef group) override;
     Result<std::vector<model::Status>> by_author(model::ActorRef author, const StatusQuery& query) override;
     Result<std::vector<model::Status>> home_timeline(Id reader, const StatusQuery& query) override;
     Result<std::vector<model::Status>> instance_timeline(const StatusQuery& query) override;
@@ -322,6 +323,10 @@ public:
     Result<std::vector<std::string>> member_inboxes(Id group_id) override;
     Result<bool> has_member_on(Id group_id, std::string_view host) override;
     Result<std::vector<model::Group>> of_account(Id account_id) override;
+    Status insert_move(const model::ThreadMove& move) override;
+    Result<std::optional<model::ThreadMove>> find_move(Id id) override;
+    Result<std::vector<model::ThreadMove>> moves_into(Id group_id, int limit) override;
+    Status decide_move(const model::ThreadMove& move) override;
 
 private:
     Result<std::optional<model::Group>> find_where(std::string_view where, auto&& bind);

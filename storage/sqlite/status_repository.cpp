@@ -215,6 +215,17 @@ Status SqliteStatusRepository::update_content(const model::Status& st, TimePoint
     return index(db_, st);
 }
 
+Status SqliteStatusRepository::set_group(Id id, model::ActorRef group)
+{
+    auto stmt = db_.prepare("UPDATE statuses SET group_id = ?2, remote_group_id = ?3 WHERE id = ?1");
+    if (!stmt)
+        return forward(stmt);
+    stmt->bind(1, id);
+    if (auto rc = bind_actor(*stmt, 2, group).run(); !rc)
+        return rc;
+    return db_.changes() == 0 ? fail(ErrorKind::NotFound, "Status not found.") : ok();
+}
+
 Status SqliteStatusRepository::mark_deleted(Id id, TimePoint at)
 {
     auto existing = db_.prepare("SELECT deleted_at IS NOT NULL FROM statuses WHERE id = ?");

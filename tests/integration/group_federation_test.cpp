@@ -141,6 +141,22 @@ TEST_F(GroupFederation, AProfessionOnlyGroupRefusesRemoteMembers)
     // Posting into it from pharmacy is refused before anything is sent.
     auto refused = post(*alice_, { { "status", "Bonjour" }, { "group_id", id } });
     EXPECT_TRUE(is_json_error(refused, 403)) << refused;
+
+    // A thread of the profession-only group stays on podiatry until its author moves it into
+    // the interdisciplinary group and a moderator approves: then it reaches the members there.
+    follow_and_wait(*alice_, handle_);
+    auto thread = post(*carol_, { { "status", "Orthèse plantaire : cas à partager" },
+                                    { "group_id", json_string(local.json(), "/id") } });
+    ASSERT_EQ(thread.status, 200) << thread;
+    auto move = carol_->post_form("/api/v1/confrere/statuses/" + json_string(thread.json(), "/id") + "/move",
+        { { "group_id", group_id_ } });
+    ASSERT_EQ(move.status, 200) << move;
+    EXPECT_FALSE(database_contains(pharmacy_, "Orthèse plantaire")) << "a thread left before its move was approved";
+    auto approved = carol_->post_form(
+        "/api/v1/confrere/groups/" + group_id_ + "/moves/" + json_string(move.json(), "/0/id") + "/approve", {});
+    ASSERT_EQ(approved.status, 200) << approved;
+    EXPECT_TRUE(eventually([&] { return !home_with(*alice_, "Orthèse plantaire").empty(); }))
+        << "the moved thread never reached the group's remote members";
 }
 
 } // namespace

@@ -185,5 +185,68 @@ TEST_F(Groups, GroupPostsReachMembersOnlyAndRepliesStayInTheirGroup)
     EXPECT_TRUE(is_json_error(moderator_->post_form("/api/v1/confrere/groups/" + gid + "/leave", {}), 422));
 }
 
+TEST_F(Groups, AThreadMovesIntoAnInterdisciplinaryGroupOnceAModeratorApproves)
+{
+    auto wounds = create(*moderator_, { { "name", "plaies" }, { "interdisciplinary", "true" } });
+    auto officine = create(*alice_, { { "name", "officine" } });
+    ASSERT_EQ(wounds.status, 200) << wounds;
+    ASSERT_EQ(officine.status, 200) << officine;
+    const std::string to = id_of(wounds), from = id_of(officine);
+    ASSERT_EQ(bob_->post_form("/api/v1/confrere/groups/" + from + "/join", {}).status, 200);
+    auto root = post(*alice_, { { "status", "Ulcère du pied chez un patient diabétique" }, { "group_id", from } });
+    ASSERT_EQ(root.status, 200) << root;
+    auto own = post(*alice_, { { "status", "Précision : pansement à l'argent" }, { "in_reply_to_id", id_of(root) } });
+    auto other = post(*bob_, { { "status", "Avis de l'IDE du secteur ?" }, { "in_reply_to_id", id_of(root) } });
+    ASSERT_EQ(own.status, 200) << own;
+    ASSERT_EQ(other.status, 200) << other;
+    auto move = [&](HttpClient& who, const std::string& status_id, const std::string& group) {
+        return who.post_form("/api/v1/confrere/statuses/" + status_id + "/move", { { "group_id", group } });
+    };
+
+    // Refused: not a member of the target yet; a reply; someone else's thread; a target that
+    // is not interdisciplinary.
+    EXPECT_TRUE(is_json_error(move(*alice_, id_of(root), to), 403));
+    ASSERT_EQ(alice_->post_form("/api/v1/confrere/groups/" + to + "/join", {}).status, 200);
+    EXPECT_EQ(field_error(move(*alice_, id_of(own), to), "status_id"), "ERR_INVALID");
+    EXPECT_EQ(field_error(move(*bob_, id_of(root), to), "status_id"), "ERR_INVALID");
+    EXPECT_EQ(field_error(move(*alice_, id_of(root), from), "group_id"), "ERR_INVALID");
+
+    auto asked = move(*alice_, id_of(root), to);
+    ASSERT_EQ(asked.status, 200) << asked;
+    EXPECT_EQ(json_string(asked.json(), "/0/state"), "pending");
+    const std::string move_id = json_string(asked.json(), "/0/id");
+    EXPECT_TRUE(is_json_error(move(*alice_, id_of(root), to), 409)) << "a second pending request";
+    // Nothing moved yet.
+    EXPECT_EQ(json_string(alice_->get("/api/v1/statuses/" + id_of(root)).json(), "/confrere_group/id"), from);
+
+    // Only the target's moderators review it.
+    EXPECT_TRUE(is_json_error(bob_->get("/api/v1/confrere/groups/" + to + "/moves"), 403));
+    auto queue = moderator_->get("/api/v1/confrere/groups/" + to + "/moves");
+    ASSERT_EQ(queue.status, 200) << queue;
+    EXPECT_EQ(json_string(queue.json(), "/0/id"), move_id);
+    auto approved = moderator_->post_form("/api/v1/confrere/groups/" + to + "/moves/" + move_id + "/approve", {});
+    ASSERT_EQ(approved.status, 200) << approved;
+    EXPECT_EQ(json_string(approved.json(), "/0/state"), "approved");
+    EXPECT_TRUE(is_json_error(
+        moderator_->post_form("/api/v1/confrere/groups/" + to + "/moves/" + move_id + "/approve", {}), 404));
+
+    // The first post and its author's reply moved; Bob's reply stayed in the profession-only group.
+    EXPECT_EQ(json_string(alice_->get("/api/v1/statuses/" + id_of(root)).json(), "/confrere_group/id"), to);
+    EXPECT_EQ(json_string(alice_->get("/api/v1/statuses/" + id_of(own)).json(), "/confrere_group/id"), to);
+    EXPECT_EQ(json_string(bob_->get("/api/v1/statuses/" + id_of(other)).json(), "/confrere_group/id"), from);
+
+    // A rejection keeps the thread where it is and tells why.
+    auto second = post(*alice_, { { "status", "Autre cas, à discuter entre pharmaciens" }, { "group_id", from } });
+    auto asked_again = move(*alice_, id_of(second), to);
+    ASSERT_EQ(asked_again.status, 200) << asked_again;
+    auto rejected = moderator_->post_form("/api/v1/confrere/groups/" + to + "/moves/"
+            + json_string(asked_again.json(), "/0/id") + "/reject",
+        { { "reason", "Nom commercial de médicament : à reformuler" } });
+    ASSERT_EQ(rejected.status, 200) << rejected;
+    EXPECT_EQ(json_string(rejected.json(), "/0/state"), "rejected");
+    EXPECT_EQ(json_string(rejected.json(), "/0/reason"), "Nom commercial de médicament : à reformuler");
+    EXPECT_EQ(json_string(alice_->get("/api/v1/statuses/" + id_of(second)).json(), "/confrere_group/id"), from);
+}
+
 } // namespace
 } // namespace confrere::testkit
