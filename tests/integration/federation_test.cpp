@@ -2,11 +2,9 @@
 // and a third, podiatry, that neither trusts: follows with Accept, followers-only posts and
 // replies both ways, Like, Delete, Undo, and the refusals of the untrusted one. Everything goes
 // through the real binaries, their HTTP Signatures, their SQLite files and delivery queues.
-#include "tests/integration/scenario.hpp"
+#include "tests/integration/federation_kit.hpp"
 
 #include <csignal>
-#include <fstream>
-#include <iterator>
 #include <thread>
 
 namespace confrere::testkit {
@@ -14,113 +12,18 @@ namespace {
 
 using namespace std::chrono_literals;
 
-InstanceOptions federating(std::string name, int profession)
-{
-    InstanceOptions options;
-    options.name = std::move(name);
-    options.professions = { profession };
-    options.extra_toml = "[federation]\nallow_private_addresses = true\ndelivery_backoff_unit_ms = 5\n";
-    return options;
-}
-
-// Polls `check` every 50 ms until it holds or 15 s pass.
-template <class Check> bool eventually(Check check)
-{
-    auto deadline = std::chrono::steady_clock::now() + 15s;
-    while (std::chrono::steady_clock::now() < deadline) {
-        if (check())
-            return true;
-        std::this_thread::sleep_for(50ms);
-    }
-    return check();
-}
-
-std::string file_bytes(const std::filesystem::path& path)
-{
-    std::ifstream in(path, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-// Whether any file of the instance's database (main file and WAL) contains `text`.
-bool database_contains(const Instance& instance, std::string_view text)
-{
-    for (const char* suffix : { "", "-wal" }) {
-        auto path = instance.db_path();
-        path += suffix;
-        if (file_bytes(path).find(text) != std::string::npos)
-            return true;
-    }
-    return false;
-}
-
-// A top-level boolean member of a JSON answer; false when absent or not a boolean.
-bool json_true(const HttpResponse& response, const char* name)
-{
-    auto doc = response.json();
-    return doc.IsObject() && doc.HasMember(name) && doc[name].IsTrue();
-}
-
-std::int64_t json_int(const HttpResponse& response, const char* name)
-{
-    auto doc = response.json();
-    return doc.IsObject() && doc.HasMember(name) && doc[name].IsInt64() ? doc[name].GetInt64() : -1;
-}
-
-class Federation : public ::testing::Test {
+// Pharmacy and nursing trust each other; podiatry trusts pharmacy, which does not trust it back.
+class Federation : public ThreeInstances {
 protected:
-    Federation()
-        : pharmacy_(CONFRERE_BINARY, federating("Officines", 21))
-        , nursing_(CONFRERE_BINARY, federating("Soins", 60))
-        , podiatry_(CONFRERE_BINARY, federating("Podologie", 80))
-    { }
-
     void SetUp() override
     {
-        for (Instance* i : { &pharmacy_, &nursing_, &podiatry_ }) {
-            ASSERT_TRUE(i->ready());
-            ASSERT_TRUE(i->start());
-        }
-        // Pharmacy and nursing trust each other; podiatry trusts pharmacy, which does not
-        // trust it back.
-        trust(pharmacy_, nursing_);
-        trust(nursing_, pharmacy_);
-        trust(podiatry_, pharmacy_);
+        ASSERT_NO_FATAL_FAILURE(ThreeInstances::SetUp());
         create(pharmacy_, "alice");
         create(nursing_, "bob");
         create(podiatry_, "carol");
         alice_ = sign_in(pharmacy_, "alice");
         bob_ = sign_in(nursing_, "bob");
         carol_ = sign_in(podiatry_, "carol");
-    }
-
-    static void trust(const Instance& at, const Instance& peer)
-    {
-        auto result = at.admin("peer", "add", peer.host());
-        ASSERT_EQ(result.exit_code, 0) << result;
-    }
-
-    static void create(const Instance& at, const std::string& username)
-    {
-        auto result = at.admin("create-account", "--username", username, "--email",
-            username + "@example.test", "--password", fixture_password, "--role", "member", "--validated");
-        ASSERT_EQ(result.exit_code, 0) << result;
-    }
-
-    static std::optional<HttpClient> sign_in(const Instance& at, const std::string& username)
-    {
-        auto client = at.client();
-        auto response = client.sign_in(username, fixture_password);
-        EXPECT_EQ(response.status, 200) << response;
-        client.set_bearer(client.session_token());
-        return client;
-    }
-
-    // Looks `handle` up from `client`'s instance and returns the account id there.
-    static std::string lookup(HttpClient& client, const std::string& handle)
-    {
-        auto response = client.get("/api/v1/accounts/lookup?acct=" + percent_encode(handle));
-        EXPECT_EQ(response.status, 200) << response;
-        return json_string(response.json(), "/id");
     }
 
     static HttpResponse post(HttpClient& client, const FormFields& fields)
@@ -144,23 +47,6 @@ protected:
         return ids;
     }
 
-    // Follows `handle` and waits for the Accept to come back.
-    void follow_and_wait(HttpClient& client, const std::string& handle)
-    {
-        std::string id = lookup(client, handle);
-        ASSERT_FALSE(id.empty());
-        auto response = client.post_form("/api/v1/accounts/" + id + "/follow", {});
-        ASSERT_EQ(response.status, 200) << response;
-        EXPECT_TRUE(eventually([&] {
-            auto again = client.post_form("/api/v1/accounts/" + id + "/follow", {});
-            return again.status == 200 && json_true(again, "following");
-        })) << "the Accept of "
-            << handle << " never arrived";
-    }
-
-    Instance pharmacy_;
-    Instance nursing_;
-    Instance podiatry_;
     std::optional<HttpClient> alice_, bob_, carol_;
 };
 
@@ -297,7 +183,7 @@ TEST_F(Federation, AnUntrustedInstanceIsRefusedBothWays)
     auto lookup = alice_->get("/api/v1/accounts/lookup?acct=" + percent_encode("carol@" + podiatry_.host()));
     EXPECT_EQ(lookup.status, 404) << lookup;
     // …and refuses what that instance signs: Carol's follow is answered 403 and stays a request.
-    std::string alice_id = this->lookup(*carol_, "alice@" + pharmacy_.host());
+    std::string alice_id = testkit::lookup(*carol_, "alice@" + pharmacy_.host());
     ASSERT_FALSE(alice_id.empty());
     auto follow = carol_->post_form("/api/v1/accounts/" + alice_id + "/follow", {});
     ASSERT_EQ(follow.status, 200) << follow;
