@@ -430,6 +430,13 @@ CREATE INDEX filter_keywords_filter ON filter_keywords (filter_id, id);
 CREATE INDEX statuses_recent ON statuses (id, author_account_id, author_remote_id, audience)
     WHERE deleted_at IS NULL;
 )SQL"},
+    // 9 is the lead's (groups); the runner applies every version above the recorded one, in
+    // this array's order, so a gap is harmless.
+    Migration{10, "members' specialties", R"SQL(
+-- A member's specialty tags, normalised like hashtags (no spaces), space-separated in the order
+-- the member gave them; the members' directory filters on them with instr().
+ALTER TABLE accounts ADD COLUMN specialties TEXT NOT NULL DEFAULT '';
+)SQL"},
 };
 
 } // namespace

@@ -170,7 +170,8 @@ TEST(Migrations, AVersionTwoDatabaseMigratesToThreeKeepingItsRows)
     db->store.reset();
     // Back to what version 2 left on disk.
     ASSERT_TRUE(testkit::exec_sql(db->database_path,
-        "DROP INDEX statuses_recent; DELETE FROM schema_migrations WHERE version = 8;"
+        "ALTER TABLE accounts DROP COLUMN specialties; DELETE FROM schema_migrations WHERE version = 10;"
+        " DROP INDEX statuses_recent; DELETE FROM schema_migrations WHERE version = 8;"
         " DROP TABLE status_texts; DROP TABLE status_tags; DROP TABLE tags; DROP TABLE filter_keywords;"
         " DROP TABLE filters; DELETE FROM schema_migrations WHERE version = 7;"
         " DROP TABLE markers; DROP TABLE notifications; DELETE FROM schema_migrations WHERE version = 5;"
