@@ -284,6 +284,9 @@ TEST_F(AudienceMatrix, EveryReaderSeesReceivesAndFetchesExactlyWhatTheAudienceAl
             EXPECT_EQ(finds_through_api(c.reader, post), c.visible) << "visible through the client API";
         }
         check_served(c, post);
+        if (c.reader == Reader::Untrusted) {
+            EXPECT_FALSE(database_contains(podiatry_, post.text_marker)) << "the untrusted instance stored it";
+        }
         std::string reader_host = c.reader == Reader::Anonymous ? pharmacy_.host() : home_of(c.reader).host();
         auto hosts = delivery_hosts(post);
         EXPECT_EQ(std::find(hosts.begin(), hosts.end(), reader_host) != hosts.end(), c.delivered)
