@@ -68,7 +68,8 @@ public:
     virtual Status update_state(Id id, model::AccountState state, std::string_view reason,
                                 std::optional<Id> moderator, TimePoint at) = 0;
     virtual Status update_password_hash(Id id, std::string_view hash, TimePoint at) = 0;
-    // Replaces display_name, note, locked, discoverable and locale (the profile a member edits).
+    // Replaces display_name, note, locked, discoverable, locale and specialties (the profile a
+    // member edits).
     // NotFound if the account does not exist.
     virtual Status update_profile(const model::Account& account, TimePoint at) = 0;
     virtual Result<std::string> private_key_pem(Id id) = 0;
@@ -178,6 +179,15 @@ struct StatusQuery : PageQuery {
     bool include_deleted = false;
 };
 
+// What the local timelines may be narrowed to, inside their readable-status query (so pages
+// stay full).
+struct TimelineFilter {
+    // TRE_G15 code of the author's profession; 0: any. Only local authors have a known
+    // profession, so a set filter leaves remote authors out.
+    int author_profession = 0;
+    std::string tag; // a normalised hashtag name the status carries; empty: any
+};
+
 class StatusRepository {
 public:
     virtual ~StatusRepository() = default;
@@ -201,8 +211,10 @@ public:
     // with an accepted follow whose audience is Followers or Instance (Instance only from
     // local authors), plus Direct statuses mentioning `reader`. Newest first, never deleted.
     virtual Result<std::vector<model::Status>> home_timeline(Id reader, const StatusQuery& query) = 0;
-    // Local authors' Instance-audience statuses, newest first, never deleted.
-    virtual Result<std::vector<model::Status>> instance_timeline(const StatusQuery& query) = 0;
+    // Local authors' Instance-audience statuses narrowed by `filter`, newest first, never deleted.
+    virtual Result<std::vector<model::Status>> instance_timeline(
+        const StatusQuery& query, const TimelineFilter& filter)
+        = 0;
     // The live statuses of a group (local: groups.id; remote: the Group actor), newest first.
     virtual Result<std::vector<model::Status>> group_timeline(model::ActorRef group, const StatusQuery& query) = 0;
     // Replies to `status_id`, oldest first, never deleted.
@@ -410,7 +422,23 @@ struct TagTimelineQuery {
     std::vector<std::string> any, all, none;
     bool local_only = false;
     bool remote_only = false;
+    int author_profession = 0; // as TimelineFilter::author_profession
     StatusQuery page;
+};
+
+// Mastodon's directory orders: by latest status (members who never posted last), or newest
+// account first.
+enum class DirectoryOrder { Active, New };
+
+// The members' directory: active local members who chose to appear (discoverable), partners
+// excepted.
+struct DirectoryQuery {
+    std::string name; // username or display name prefix, as typed (search's rule); empty: any
+    int profession_code = 0; // TRE_G15; 0: any
+    std::string specialty; // a normalised specialty tag; empty: any
+    DirectoryOrder order = DirectoryOrder::Active;
+    int limit = 40;
+    int offset = 0;
 };
 
 struct StatusSearchQuery {
@@ -429,9 +457,12 @@ public:
     virtual Result<std::vector<model::Status>> tag_timeline(Id reader, const TagTimelineQuery& query) = 0;
     // Full-text search over the statuses' plain text and content warnings, newest first.
     virtual Result<std::vector<model::Status>> statuses(Id reader, const StatusSearchQuery& query) = 0;
-    // Active local accounts whose username or display name starts with `prefix`
-    // (case-insensitive, ASCII), by username.
+    // Active local accounts whose username starts with `prefix` (ASCII case-insensitive) or
+    // whose display name does once both are folded (case and accents: "elo" finds "Élodie"),
+    // by username.
     virtual Result<std::vector<model::Account>> accounts(std::string_view prefix, int limit, int offset) = 0;
+    // The members' directory page for `query`: names matched as accounts() does.
+    virtual Result<std::vector<model::Account>> directory(const DirectoryQuery& query) = 0;
     // Known remote actors whose username or display name starts with `prefix`, or (with `host`)
     // whose username starts with `prefix` on a host starting with `host`; by username.
     virtual Result<std::vector<model::RemoteActor>> remote_actors(

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace confrere::model {
 
@@ -39,6 +40,8 @@ struct Account {
     std::string locale = "fr";
     std::string note;         // profile text, plain
     bool discoverable = false;   // listed in the members' directory
+    // Specialty tags the member chose (services::normalize_specialties): at most 10, in order.
+    std::vector<std::string> specialties;
     bool locked = false;         // follows need approval
     std::string public_key_pem;  // RSA-2048, SubjectPublicKeyInfo PEM
     std::string moderation_reason;  // why rejected or suspended; moderators only

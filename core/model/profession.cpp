@@ -28,4 +28,9 @@ std::string profession_label(int code)
     }
 }
 
+bool is_known_profession(int code)
+{
+    return code != 0 && profession_label(code) != "Profession " + std::to_string(code);
+}
+
 } // namespace confrere::model

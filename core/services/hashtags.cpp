@@ -55,6 +55,16 @@ bool is_hashtag_name(std::string_view name)
     return text::hashtag_end(tagged, 0, 0) == tagged.size();
 }
 
+std::optional<std::string> normalize_specialty(std::string_view typed)
+{
+    typed = text::trim(typed);
+    if (typed.starts_with('#'))
+        typed.remove_prefix(1);
+    if (!is_hashtag_name(typed) || text::count_code_points(typed) > kMaxSpecialtyCharacters)
+        return std::nullopt;
+    return normalize_hashtag(typed);
+}
+
 std::vector<std::string> extract_hashtags(std::string_view body)
 {
     std::vector<std::string> tags;

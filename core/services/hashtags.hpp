@@ -2,6 +2,7 @@
 // member typed) and received Notes (their Hashtag tags) alike.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,6 +29,15 @@ bool is_hashtag_name(std::string_view name);
 // or right after a word character (a mention's host, "C#") starts none. Text that is not
 // UTF-8 has none (posts are checked before).
 std::vector<std::string> extract_hashtags(std::string_view text);
+
+// Specialty tags of a member (the directory's filter): hashtag names, at most this many per
+// member, each at most this many characters (code points).
+inline constexpr std::size_t kMaxSpecialties = 10;
+inline constexpr std::size_t kMaxSpecialtyCharacters = 50;
+
+// A specialty as typed ("#Plaies", " plaies ") in its stored form ("plaies"), or nullopt when it
+// is not a hashtag name (spaces, punctuation…) or is longer than kMaxSpecialtyCharacters.
+std::optional<std::string> normalize_specialty(std::string_view typed);
 
 // The hashtags of a received Note from its Hashtag tags' names ("#tag" or "tag"): the valid
 // ones, normalised, without duplicates, at most kMaxHashtagsPerStatus.

@@ -2,6 +2,9 @@
 
 #include "core/base/text.hpp"
 #include "core/services/access_policy.hpp"
+#include "core/services/hashtags.hpp"
+
+#include <algorithm>
 
 namespace confrere::services {
 
@@ -25,6 +28,27 @@ Status check_profile_text(std::string_view value, std::size_t max, const char* f
 
 } // namespace
 
+Result<std::vector<std::string>> normalize_specialties(const std::vector<std::string>& typed)
+{
+    std::vector<std::string> out;
+    for (std::string_view name : typed) {
+        if (text::trim(name).empty())
+            continue;
+        auto normalized = normalize_specialty(name);
+        if (!normalized)
+            return fail(ErrorKind::Unprocessable,
+                "A specialty is one word or hashtag of at most " + std::to_string(kMaxSpecialtyCharacters)
+                    + " characters.",
+                {}, "confrere_specialties");
+        if (std::find(out.begin(), out.end(), *normalized) == out.end())
+            out.push_back(std::move(*normalized));
+    }
+    if (out.size() > kMaxSpecialties)
+        return fail(ErrorKind::Unprocessable,
+            "At most " + std::to_string(kMaxSpecialties) + " specialties.", {}, "confrere_specialties");
+    return out;
+}
+
 Result<model::Account> ProfileService::update(const model::Account& member, const ProfileChange& change)
 {
     if (auto allowed = require_member_reader(member); !allowed)
@@ -47,6 +71,12 @@ Result<model::Account> ProfileService::update(const model::Account& member, cons
         updated.locked = *change.locked;
     if (change.discoverable)
         updated.discoverable = *change.discoverable;
+    if (change.specialties) {
+        auto specialties = normalize_specialties(*change.specialties);
+        if (!specialties)
+            return forward(specialties);
+        updated.specialties = std::move(*specialties);
+    }
     if (change.locale && (*change.locale == "fr" || *change.locale == "en"))
         updated.locale = *change.locale;
     updated.updated_at = clock_.now();

@@ -25,7 +25,15 @@ struct ProfileChange {
     std::optional<bool> locked;
     std::optional<bool> discoverable; // listed in the members' directory and search
     std::optional<std::string> locale; // "fr" or "en"; anything else is ignored
+    // Replaces the specialty tags, as typed ("#plaies", "Diabétologie"); empty strings are
+    // skipped, so a list of one empty string clears them.
+    std::optional<std::vector<std::string>> specialties;
 };
+
+// The specialty tags a member typed, normalised (normalize_specialty), duplicates dropped, in
+// order. Unprocessable (field "confrere_specialties") for one that is not a tag or too long,
+// or for more than kMaxSpecialties.
+Result<std::vector<std::string>> normalize_specialties(const std::vector<std::string>& typed);
 
 class ProfileService {
 public:
@@ -36,7 +44,8 @@ public:
 
     // Applies `change` to the member's own profile in one transaction and returns the account
     // as stored. Unprocessable (field "display_name" or "note") for text too long or not UTF-8;
-    // nothing is written then. Forbidden for a pending, rejected or suspended account.
+    // nothing is written then; likewise for specialties (normalize_specialties). Forbidden for a
+    // pending, rejected or suspended account.
     Result<model::Account> update(const model::Account& member, const ProfileChange& change);
 
 private:

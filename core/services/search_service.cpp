@@ -70,8 +70,7 @@ Result<SearchResults> SearchService::search(const model::Account& reader, const 
         if (wants(SearchType::Accounts)) {
             auto handle = parse_handle(q);
             std::string prefix = handle ? handle->username : std::string(q);
-            const bool local_host
-                = handle && (handle->host.empty() || handle->host == text::ascii_lower(local_host_));
+            const bool local_host = names_local_member(handle);
             if (!handle || local_host) {
                 auto local = repos.search().accounts(prefix, window, 0);
                 if (!local)
@@ -143,6 +142,40 @@ Result<SearchResults> SearchService::search(const model::Account& reader, const 
     if (!done)
         return forward(done);
     return results;
+}
+
+bool SearchService::names_local_member(const std::optional<Handle>& handle) const
+{
+    return handle && (handle->host.empty() || handle->host == text::ascii_lower(local_host_));
+}
+
+Result<std::vector<model::Account>> SearchService::directory(
+    const model::Account& reader, const DirectoryRequest& request)
+{
+    if (auto allowed = require_member_reader(reader); !allowed)
+        return forward(allowed);
+    storage::DirectoryQuery query;
+    query.order = request.order;
+    query.limit = std::clamp(request.limit, 1, 80);
+    query.offset = std::max(request.offset, 0);
+    query.profession_code = request.profession;
+    if (!text::trim(request.specialty).empty()) {
+        auto specialty = normalize_specialty(request.specialty);
+        if (!specialty)
+            return fail(ErrorKind::Unprocessable, "A specialty is one word or hashtag.", {}, "specialty");
+        query.specialty = std::move(*specialty);
+    }
+    const std::string_view q = text::trim(request.q);
+    if (!text::is_valid_utf8(q))
+        return std::vector<model::Account> {};
+    // The name as account search reads it: a handle's user part, or the words as typed.
+    if (!q.empty()) {
+        auto handle = parse_handle(q);
+        if (handle && !names_local_member(handle))
+            return std::vector<model::Account> {};
+        query.name = handle ? handle->username : std::string(q);
+    }
+    return storage::read_value(store_, [&](storage::Repositories& repos) { return repos.search().directory(query); });
 }
 
 Result<std::vector<model::Status>> SearchService::tag_timeline(

@@ -34,6 +34,16 @@ struct SearchResults {
     std::vector<model::Tag> hashtags;
 };
 
+// Mastodon's GET /api/v1/directory, for members: the active local members who chose to appear.
+struct DirectoryRequest {
+    std::string q; // a name prefix or a handle, matched as account search matches local members
+    int profession = 0; // TRE_G15 code (checked by the caller's parser); 0: any
+    std::string specialty; // as typed ("#plaies"); empty: any
+    storage::DirectoryOrder order = storage::DirectoryOrder::Active;
+    int limit = 40; // 1–80
+    int offset = 0;
+};
+
 // `q` as a handle: "user", "@user", "user@host" or "@user@host" (host lower-cased; empty when
 // absent); nullopt if it is not one (spaces, several '@'…).
 struct Handle {
@@ -54,6 +64,10 @@ public:
     // likewise (by host too for user@host); statuses: full-text; hashtags: by prefix.
     Result<SearchResults> search(const model::Account& reader, const SearchRequest& request);
 
+    // A page of the members' directory. Unprocessable (field "specialty") for a specialty that
+    // is not a tag; a handle of another instance finds nobody.
+    Result<std::vector<model::Account>> directory(const model::Account& reader, const DirectoryRequest& request);
+
     // Statuses the reader may read carrying the query's tags (names as typed: normalised here).
     Result<std::vector<model::Status>> tag_timeline(
         const model::Account& reader, storage::TagTimelineQuery query);
@@ -62,6 +76,9 @@ public:
     Result<std::optional<model::Tag>> tag(const model::Account& reader, std::string_view name);
 
 private:
+    // Whether a handle names this instance's members (no host, or ours).
+    bool names_local_member(const std::optional<Handle>& handle) const;
+
     storage::Store& store_;
     std::string local_host_;
 };

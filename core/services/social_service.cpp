@@ -689,10 +689,18 @@ Result<std::vector<model::Status>> SocialService::home_timeline(
 }
 
 Result<std::vector<model::Status>> SocialService::instance_timeline(
-    const model::Account& reader, const storage::StatusQuery& query)
+    const model::Account& reader, const storage::StatusQuery& query, storage::TimelineFilter filter)
 {
+    if (!filter.tag.empty()) {
+        std::string_view name = filter.tag;
+        if (name.starts_with('#'))
+            name.remove_prefix(1);
+        if (!is_hashtag_name(name))
+            return timeline(reader, [](storage::Repositories&) { return Result<std::vector<model::Status>> {}; });
+        filter.tag = normalize_hashtag(name);
+    }
     return timeline(
-        reader, [&](storage::Repositories& repos) { return repos.statuses().instance_timeline(query); });
+        reader, [&](storage::Repositories& repos) { return repos.statuses().instance_timeline(query, filter); });
 }
 
 } // namespace confrere::services

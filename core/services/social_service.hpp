@@ -167,8 +167,10 @@ public:
 
     Result<std::vector<model::Status>> home_timeline(
         const model::Account& reader, const storage::StatusQuery& query);
+    // The instance's timeline narrowed by `filter`, whose tag is taken as typed (normalised
+    // here; a name that is not a hashtag matches nothing).
     Result<std::vector<model::Status>> instance_timeline(
-        const model::Account& reader, const storage::StatusQuery& query);
+        const model::Account& reader, const storage::StatusQuery& query, storage::TimelineFilter filter);
 
     // Bookmarks a status the member may read (NotFound otherwise); idempotent. Returns the status.
     Result<model::Status> bookmark(const model::Account& member, Id status_id);

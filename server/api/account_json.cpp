@@ -64,6 +64,23 @@ void write_account(JsonWriter& w, const model::Account& a, std::string_view base
             w.Null();
         w.EndObject();
     }
+    if (!a.specialties.empty()) {
+        // Declared by the member, so never verified.
+        std::string value;
+        for (const std::string& name : a.specialties)
+            value += (value.empty() ? "" : ", ") + text::escape_html(name);
+        w.StartObject();
+        write_string(w, "name", "Spécialités");
+        write_string(w, "value", value);
+        w.Key("verified_at");
+        w.Null();
+        w.EndObject();
+    }
+    w.EndArray();
+    w.Key("confrere_specialties");
+    w.StartArray();
+    for (const std::string& name : a.specialties)
+        w.String(name.c_str(), static_cast<rapidjson::SizeType>(name.size()));
     w.EndArray();
     w.EndObject();
 }

@@ -145,39 +145,6 @@ Response with_account(Context& ctx, const Request& req,
     return http::json_response(200, account_json(*found, ctx.base_url, *stats));
 }
 
-Response handle_directory(Context& ctx, const Request& req)
-{
-    auto caller = authenticate_member(ctx, req, "read:accounts");
-    if (!caller)
-        return http::error_response(caller.error());
-    storage::AccountQuery q;
-    q.state = model::AccountState::Active;
-    q.discoverable_only = true;
-    q.limit = 40;
-    if (auto limit = req.query_param("limit")) {
-        auto n = parse_id(*limit);
-        if (n)
-            q.limit = static_cast<int>(std::min<Id>(*n, 80));
-    }
-    std::vector<model::Account> accounts;
-    Status done = ctx.store.read([&](storage::Repositories& repos) -> Status {
-        auto list = repos.accounts().list(q);
-        if (!list)
-            return forward(list);
-        accounts = std::move(*list);
-        return ok();
-    });
-    if (!done)
-        return http::error_response(done.error());
-    rapidjson::StringBuffer buf;
-    JsonWriter w(buf);
-    w.StartArray();
-    for (const auto& a : accounts)
-        write_account(w, a, ctx.base_url);
-    w.EndArray();
-    return http::json_response(200, buf.GetString());
-}
-
 } // namespace
 
 void register_account_routes(http::Router& router, Context& ctx)
@@ -224,8 +191,6 @@ void register_account_routes(http::Router& router, Context& ctx)
             return std::move(*group);
         return remote_account(ctx, *id);
     });
-    router.add("GET", "/api/v1/directory",
-               [&ctx](const Request& req, const PathParams&) { return handle_directory(ctx, req); });
 }
 
 } // namespace confrere::server::api

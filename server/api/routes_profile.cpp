@@ -151,6 +151,9 @@ Response handle_update_credentials(Context& ctx, const Request& req)
         change.locked = params->flag("locked");
     if (params->get("discoverable"))
         change.discoverable = params->flag("discoverable");
+    // confrere_specialties[]=plaies&confrere_specialties[]=diabète, or a JSON array; one empty
+    // value clears them.
+    change.specialties = params->list("confrere_specialties");
     change.locale = params->get("source[language]");
     if (!change.locale)
         change.locale = nested.language;

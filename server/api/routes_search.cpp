@@ -33,7 +33,8 @@ int int_param(const http::Params& params, std::string_view name, int fallback, i
     return n ? static_cast<int>(std::clamp<Id>(*n, low, high)) : fallback;
 }
 
-// GET /api/v1/timelines/tag/:hashtag?any[]&all[]&none[]&local&remote: readable statuses only.
+// GET /api/v1/timelines/tag/:hashtag?any[]&all[]&none[]&local&remote&profession: readable
+// statuses only.
 Response handle_tag_timeline(Context& ctx, const Request& req, const PathParams& p)
 {
     auto caller = authenticate_member(ctx, req, "read:statuses");
@@ -53,6 +54,10 @@ Response handle_tag_timeline(Context& ctx, const Request& req, const PathParams&
     }
     query.local_only = params->flag("local");
     query.remote_only = params->flag("remote");
+    auto profession = profession_param(req);
+    if (!profession)
+        return http::error_response(profession.error());
+    query.author_profession = *profession;
     query.page = page_query(req);
     auto list = search_service(ctx).tag_timeline(caller->auth.account, std::move(query));
     if (!list)
@@ -185,10 +190,52 @@ Response handle_search(Context& ctx, const Request& req, bool v1)
     return http::json_response(200, head + ",\"statuses\":" + *statuses + "}");
 }
 
+// GET /api/v1/directory?offset&limit&order=active|new&local&q&profession&specialty: the members
+// who chose to appear. Every member is local, so `local` changes nothing.
+Response handle_directory(Context& ctx, const Request& req)
+{
+    auto caller = authenticate_member(ctx, req, "read:accounts");
+    if (!caller)
+        return http::error_response(caller.error());
+    auto params = http::parse_params(req);
+    if (!params)
+        return http::error_response(params.error());
+    services::DirectoryRequest request;
+    request.q = params->get_or("q");
+    request.specialty = params->get_or("specialty");
+    request.limit = int_param(*params, "limit", 40, 1, 80);
+    request.offset = int_param(*params, "offset", 0, 0, 1'000'000);
+    std::string order = params->get_or("order", "active");
+    if (order != "active" && order != "new")
+        return http::error_response(Error { ErrorKind::Unprocessable, "order must be active or new.", {}, "order" });
+    request.order = order == "new" ? storage::DirectoryOrder::New : storage::DirectoryOrder::Active;
+    auto profession = profession_param(req);
+    if (!profession)
+        return http::error_response(profession.error());
+    request.profession = *profession;
+    auto accounts = search_service(ctx).directory(caller->auth.account, request);
+    if (!accounts)
+        return http::error_response(accounts.error());
+    rapidjson::StringBuffer buf;
+    JsonWriter w(buf);
+    w.StartArray();
+    for (const model::Account& a : *accounts) {
+        auto stats = account_stats(ctx, a.id);
+        if (!stats)
+            return http::error_response(stats.error());
+        stats->follow_requests = 0; // someone else's pending requests are theirs to see
+        write_account(w, a, ctx.base_url, *stats);
+    }
+    w.EndArray();
+    return http::json_response(200, buf.GetString());
+}
+
 } // namespace
 
 void register_search_routes(http::Router& router, Context& ctx)
 {
+    router.add("GET", "/api/v1/directory",
+        [&ctx](const Request& req, const PathParams&) { return handle_directory(ctx, req); });
     router.add("GET", "/api/v1/timelines/tag/:hashtag",
         [&ctx](const Request& req, const PathParams& p) { return handle_tag_timeline(ctx, req, p); });
     router.add("GET", "/api/v1/tags/:name",

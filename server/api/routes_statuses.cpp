@@ -248,8 +248,16 @@ Response timeline(Context& ctx, const Request& req, bool home)
     if (!caller)
         return http::error_response(caller.error());
     auto q = page_query(req);
+    storage::TimelineFilter filter;
+    if (!home) {
+        auto profession = profession_param(req);
+        if (!profession)
+            return http::error_response(profession.error());
+        filter.author_profession = *profession;
+        filter.tag = req.query_param("tag").value_or("");
+    }
     auto list = home ? ctx.social->social.home_timeline(caller->auth.account, q)
-                     : ctx.social->social.instance_timeline(caller->auth.account, q);
+                     : ctx.social->social.instance_timeline(caller->auth.account, q, std::move(filter));
     if (!list)
         return http::error_response(list.error());
     return filtered_timeline_response(ctx, req, caller->auth.account, std::move(*list),

@@ -1,5 +1,6 @@
 #include "server/api/status_json.hpp"
 
+#include "core/model/profession.hpp"
 #include "core/services/access_policy.hpp"
 #include "core/services/social_service.hpp"
 #include "server/api/routes.hpp"
@@ -296,6 +297,17 @@ Result<ActorRef> actor_ref(Context& ctx, Id id)
     if (!ref)
         return fail(ErrorKind::NotFound, "Record not found");
     return *ref;
+}
+
+Result<int> profession_param(const Request& req)
+{
+    auto v = req.query_param("profession");
+    if (!v || v->empty())
+        return 0;
+    auto code = parse_id(*v);
+    if (!code || *code > 999 || !model::is_known_profession(static_cast<int>(*code)))
+        return fail(ErrorKind::Unprocessable, "Unknown profession code.", {}, "profession");
+    return static_cast<int>(*code);
 }
 
 storage::StatusQuery page_query(const Request& req, int default_limit, int max_limit)

@@ -83,6 +83,10 @@ http::Response with_member_and_id(Context& ctx, const http::Request& req, const 
 // not parse are ignored, as Mastodon does. min_id pages from the bound up (PageEnd::Oldest).
 storage::StatusQuery page_query(const http::Request& req, int default_limit = 20, int max_limit = 40);
 
+// The `profession` query parameter of the directory and the timelines: a TRE_G15 code this
+// server knows, 0 when absent or empty; Unprocessable (field "profession") otherwise.
+Result<int> profession_param(const http::Request& req);
+
 // Mastodon's pagination header for a page whose items' ids run from `newest` to `oldest`:
 // `<…?max_id=oldest>; rel="next", <…?min_id=newest>; rel="prev"`, keeping the request's other
 // query parameters. No header for an empty page.

@@ -261,7 +261,7 @@ void StreamingHub::deliver(const LiveEvent& event)
         status = std::move(*s);
         if (!status || event.kind == LiveEvent::Kind::StatusDeleted)
             return ok();
-        auto local = repos.statuses().instance_timeline(just_this);
+        auto local = repos.statuses().instance_timeline(just_this, {});
         if (!local)
             return forward(local);
         in_instance_timeline = !local->empty();

@@ -1,6 +1,8 @@
 #include "storage/sqlite/repositories.hpp"
 #include "storage/sqlite/rows.hpp"
 
+#include "core/base/text.hpp"
+
 #include <algorithm>
 
 namespace confrere::storage::sqlite {
@@ -10,8 +12,29 @@ namespace {
 constexpr const char* kAccountColumns =
     "a.id, a.username, a.email, a.display_name, a.first_name, a.last_name, a.role, a.state,"
     " a.profession_code, a.locale, a.note, a.discoverable, a.locked, a.public_key_pem,"
-    " a.moderation_reason, a.directory_flagged, a.created_at, a.updated_at";
-constexpr int kAccountColumnCount = 18;
+    " a.moderation_reason, a.directory_flagged, a.created_at, a.updated_at, a.specialties";
+constexpr int kAccountColumnCount = 19;
+
+// accounts.specialties holds the tags space-separated (a normalised tag has no space).
+std::vector<std::string> split_specialties(std::string_view stored)
+{
+    std::vector<std::string> out;
+    while (!stored.empty()) {
+        auto space = stored.find(' ');
+        if (space != 0)
+            out.emplace_back(stored.substr(0, space));
+        stored.remove_prefix(space == std::string_view::npos ? stored.size() : space + 1);
+    }
+    return out;
+}
+
+std::string join_specialties(const std::vector<std::string>& names)
+{
+    std::string out;
+    for (const std::string& name : names)
+        out += (out.empty() ? "" : " ") + name;
+    return out;
+}
 
 model::Account read_account(const Statement& s)
 {
@@ -34,6 +57,7 @@ model::Account read_account(const Statement& s)
     a.directory_flagged = s.boolean(15);
     a.created_at = from_unix_ms(s.int64(16));
     a.updated_at = from_unix_ms(s.int64(17));
+    a.specialties = split_specialties(s.text(18));
     return a;
 }
 
@@ -267,11 +291,12 @@ Status SqliteAccountRepository::update_password_hash(Id id, std::string_view has
 Status SqliteAccountRepository::update_profile(const model::Account& a, TimePoint at)
 {
     auto stmt = db_.prepare("UPDATE accounts SET display_name = ?, note = ?, locked = ?, discoverable = ?,"
-                            " locale = ?, updated_at = ? WHERE id = ?");
+                            " locale = ?, updated_at = ?, specialties = ? WHERE id = ?");
     if (!stmt)
         return forward(stmt);
     stmt->bind(1, a.display_name).bind(2, a.note).bind(3, a.locked).bind(4, a.discoverable);
-    if (auto rc = stmt->bind(5, a.locale).bind(6, to_unix_ms(at)).bind(7, a.id).run(); !rc)
+    stmt->bind(5, a.locale).bind(6, to_unix_ms(at)).bind(7, join_specialties(a.specialties));
+    if (auto rc = stmt->bind(8, a.id).run(); !rc)
         return rc;
     return db_.changes() == 0 ? fail(ErrorKind::NotFound, "Account not found.") : ok();
 }
@@ -305,16 +330,53 @@ Result<std::int64_t> SqliteAccountRepository::count(std::optional<model::Account
     return stmt->int64(0);
 }
 
-// SearchRepository's account look-up lives here, beside the account columns.
+// SearchRepository's account look-ups live here, beside the account columns.
+
+namespace {
+
+// The one rule for finding a member by name (account search and the directory): ?1 a prefix of
+// the username (ASCII case-insensitive), ?2 a prefix of the display name once both are folded
+// by confrere_fold (text::fold_for_match: case, accents, punctuation); ?2 NULL matches nothing.
+constexpr const char* kNameMatches
+    = "(a.username_key LIKE ?1 ESCAPE '\\' OR confrere_fold(a.display_name) LIKE ?2 ESCAPE '\\')";
+
+Statement& bind_name(Statement& stmt, std::string_view typed)
+{
+    std::string folded = text::fold_for_match(typed);
+    stmt.bind(1, like_prefix(lower_ascii(typed)));
+    return folded.empty() ? stmt.bind_null(2) : stmt.bind(2, like_prefix(folded));
+}
+
+} // namespace
+
 Result<std::vector<model::Account>> SqliteSearchRepository::accounts(std::string_view prefix, int limit, int offset)
 {
-    auto stmt = db_.prepare(std::string("SELECT ") + kAccountColumns
-        + " FROM accounts a WHERE a.state = 'active'"
-          " AND (a.username_key LIKE ?1 ESCAPE '\\' OR a.display_name LIKE ?1 ESCAPE '\\')"
-          " ORDER BY a.username_key LIMIT ?2 OFFSET ?3");
+    auto stmt = db_.prepare(std::string("SELECT ") + kAccountColumns + " FROM accounts a WHERE a.state = 'active' AND "
+        + kNameMatches + " ORDER BY a.username_key LIMIT ?3 OFFSET ?4");
     if (!stmt)
         return forward(stmt);
-    stmt->bind(1, like_prefix(lower_ascii(prefix))).bind(2, page_limit(limit)).bind(3, std::max(offset, 0));
+    bind_name(*stmt, prefix).bind(3, page_limit(limit)).bind(4, std::max(offset, 0));
+    return collect(*stmt, read_account);
+}
+
+Result<std::vector<model::Account>> SqliteSearchRepository::directory(const DirectoryQuery& q)
+{
+    // Active: the newest live status of each member (statuses_author_account), never-posted last.
+    const char* order = q.order == DirectoryOrder::Active
+        ? " ORDER BY (SELECT max(s.id) FROM statuses s WHERE s.author_account_id = a.id AND s.deleted_at IS NULL)"
+          " DESC NULLS LAST, a.id DESC"
+        : " ORDER BY a.id DESC";
+    auto stmt = db_.prepare(std::string("SELECT ") + kAccountColumns
+        + " FROM accounts a WHERE a.state = 'active' AND a.discoverable = 1 AND a.role <> 'partner'"
+          " AND (?5 = 0 OR "
+        + kNameMatches
+        + ") AND (?6 = 0 OR a.profession_code = ?6)"
+          " AND (?7 = '' OR instr(' ' || a.specialties || ' ', ' ' || ?7 || ' ') > 0)"
+        + order + " LIMIT ?3 OFFSET ?4");
+    if (!stmt)
+        return forward(stmt);
+    bind_name(*stmt, q.name).bind(3, page_limit(q.limit)).bind(4, std::max(q.offset, 0));
+    stmt->bind(5, !q.name.empty()).bind(6, q.profession_code).bind(7, q.specialty);
     return collect(*stmt, read_account);
 }
 

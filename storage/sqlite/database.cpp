@@ -1,5 +1,7 @@
 #include "storage/sqlite/database.hpp"
 
+#include "core/base/text.hpp"
+
 #include <string>
 
 namespace confrere::storage::sqlite {
@@ -95,6 +97,35 @@ std::string Statement::text(int column) const
                         : std::string();
 }
 
+namespace {
+
+// confrere_fold(text): text::fold_for_match in SQL (lower case, accents removed, punctuation
+// runs as one space), so that name searches fold accents the way the directory pre-check does.
+// NULL for NULL or text that is not UTF-8.
+void sql_fold(sqlite3_context* context, int, sqlite3_value** args)
+{
+    const unsigned char* raw = sqlite3_value_text(args[0]);
+    if (raw == nullptr) {
+        sqlite3_result_null(context);
+        return;
+    }
+    std::string_view value(reinterpret_cast<const char*>(raw), static_cast<std::size_t>(sqlite3_value_bytes(args[0])));
+    if (!text::is_valid_utf8(value)) {
+        sqlite3_result_null(context);
+        return;
+    }
+    std::string folded = text::fold_for_match(value);
+    sqlite3_result_text(context, folded.data(), static_cast<int>(folded.size()), SQLITE_TRANSIENT);
+}
+
+int register_functions(sqlite3* db)
+{
+    return sqlite3_create_function_v2(db, "confrere_fold", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+        nullptr, sql_fold, nullptr, nullptr, nullptr);
+}
+
+} // namespace
+
 Result<std::unique_ptr<Connection>> Connection::open(const std::filesystem::path& path)
 {
     sqlite3* raw = nullptr;
@@ -106,6 +137,8 @@ Result<std::unique_ptr<Connection>> Connection::open(const std::filesystem::path
     sqlite3_extended_result_codes(db.get(), 1);
     // Waits for another process's writer (an admin command while serving) before BUSY.
     sqlite3_busy_timeout(db.get(), 5000);
+    if (rc = register_functions(db.get()); rc != SQLITE_OK)
+        return std::unexpected(map_error(db.get(), rc, "register functions"));
     std::unique_ptr<Connection> connection(new Connection(std::move(db)));
     // WAL: readers never block the writer; NORMAL: a committed transaction survives a process
     // crash (a power loss may lose the last ones, SQLite's documented trade-off).

@@ -505,6 +505,11 @@ CREATE TABLE thread_moves (
 CREATE UNIQUE INDEX thread_moves_pending ON thread_moves (status_id) WHERE state = 'pending';
 CREATE INDEX thread_moves_target ON thread_moves (to_group_id, state, id);
 )SQL"},
+    Migration{11, "members' specialties", R"SQL(
+-- A member's specialty tags, normalised like hashtags (no spaces), space-separated in the order
+-- the member gave them; the members' directory filters on them with instr().
+ALTER TABLE accounts ADD COLUMN specialties TEXT NOT NULL DEFAULT '';
+)SQL"},
 };
 
 } // namespace

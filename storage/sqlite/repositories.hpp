@@ -123,7 +123,8 @@ public:
     Status set_group(Id id, model::ActorRef group) override;
     Result<std::vector<model::Status>> by_author(model::ActorRef author, const StatusQuery& query) override;
     Result<std::vector<model::Status>> home_timeline(Id reader, const StatusQuery& query) override;
-    Result<std::vector<model::Status>> instance_timeline(const StatusQuery& query) override;
+    Result<std::vector<model::Status>> instance_timeline(
+        const StatusQuery& query, const TimelineFilter& filter) override;
     Result<std::vector<model::Status>> group_timeline(model::ActorRef group, const StatusQuery& query) override;
     Result<std::vector<model::Status>> replies(Id status_id, int limit) override;
     Status attach_orphans(std::string_view uri, Id id) override;
@@ -258,6 +259,7 @@ public:
     Result<std::vector<model::Status>> tag_timeline(Id reader, const TagTimelineQuery& query) override;
     Result<std::vector<model::Status>> statuses(Id reader, const StatusSearchQuery& query) override;
     Result<std::vector<model::Account>> accounts(std::string_view prefix, int limit, int offset) override;
+    Result<std::vector<model::Account>> directory(const DirectoryQuery& query) override;
     Result<std::vector<model::RemoteActor>> remote_actors(
         std::string_view prefix, std::string_view host, int limit, int offset) override;
 

@@ -355,13 +355,30 @@ Result<std::vector<model::Status>> SqliteStatusRepository::home_timeline(Id read
         [reader](Statement& s) { s.bind(1, reader); });
 }
 
-Result<std::vector<model::Status>> SqliteStatusRepository::instance_timeline(const StatusQuery& q)
+namespace {
+
+// TimelineFilter::author_profession over the statuses `s` of a query, as parameter ?N: a
+// remote author (author_account_id NULL) has no known profession, so it never matches.
+std::string author_profession_is(int n)
+{
+    std::string p = "?" + std::to_string(n);
+    return " AND (" + p + " = 0 OR s.author_account_id IN (SELECT pa.id FROM accounts pa WHERE pa.profession_code = "
+        + p + "))";
+}
+
+} // namespace
+
+Result<std::vector<model::Status>> SqliteStatusRepository::instance_timeline(
+    const StatusQuery& q, const TimelineFilter& filter)
 {
     std::string sql = std::string("SELECT ") + kColumns
         + " FROM statuses s WHERE s.audience = 'instance' AND s.author_account_id IS NOT NULL"
           " AND s.deleted_at IS NULL"
+        + author_profession_is(5)
+        + " AND (?6 = '' OR s.id IN (SELECT st.status_id FROM status_tags st JOIN tags t ON t.id = st.tag_id"
+          " WHERE t.name = ?6))"
         + kPage;
-    return page(db_, sql, q, [](Statement&) {});
+    return page(db_, sql, q, [&](Statement& s) { s.bind(5, filter.author_profession).bind(6, filter.tag); });
 }
 
 Result<std::vector<model::Status>> SqliteStatusRepository::group_timeline(
@@ -499,11 +516,14 @@ Result<std::vector<model::Status>> SqliteSearchRepository::tag_timeline(Id reade
         sql += " AND NOT EXISTS (SELECT 1 FROM status_tags sn JOIN tags tn ON tn.id = sn.tag_id"
                " WHERE sn.status_id = s.id AND tn.name IN ("
             + placeholders(next, none.size()) + "))";
+        next += static_cast<int>(none.size());
     }
     if (q.local_only)
         sql += " AND s.author_account_id IS NOT NULL";
     if (q.remote_only)
         sql += " AND s.author_remote_id IS NOT NULL";
+    const int profession = next++;
+    sql += author_profession_is(profession);
     sql += std::string(" AND") + kReadableByReader + kPage;
     return page(db_, sql, q.page, [&](Statement& s) {
         s.bind(1, reader);
@@ -511,6 +531,7 @@ Result<std::vector<model::Status>> SqliteSearchRepository::tag_timeline(Id reade
         for (const auto* names : { &any, &all, &none })
             for (const std::string& name : *names)
                 s.bind(index++, name);
+        s.bind(profession, q.author_profession);
     });
 }
 

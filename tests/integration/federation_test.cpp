@@ -2,7 +2,7 @@
 // and a third, podiatry, that neither trusts: follows with Accept, followers-only posts and
 // replies both ways, Like, Delete, Undo, and the refusals of the untrusted one. Everything goes
 // through the real binaries, their HTTP Signatures, their SQLite files and delivery queues.
-#include "tests/integration/federation_scenario.hpp"
+#include "tests/integration/federation_kit.hpp"
 
 #include <csignal>
 #include <thread>
@@ -12,24 +12,23 @@ namespace {
 
 using namespace std::chrono_literals;
 
+// Pharmacy and nursing trust each other; podiatry trusts pharmacy, which does not trust it back.
 class Federation : public ThreeInstances {
 protected:
     void SetUp() override
     {
-        ThreeInstances::SetUp();
-        if (HasFatalFailure())
-            return;
-        // Pharmacy and nursing trust each other; podiatry trusts pharmacy, which does not
-        // trust it back.
-        trust(pharmacy_, nursing_);
-        trust(nursing_, pharmacy_);
-        trust(podiatry_, pharmacy_);
-        create_member(pharmacy_, "alice");
-        create_member(nursing_, "bob");
-        create_member(podiatry_, "carol");
-        alice_ = sign_in_member(pharmacy_, "alice");
-        bob_ = sign_in_member(nursing_, "bob");
-        carol_ = sign_in_member(podiatry_, "carol");
+        ASSERT_NO_FATAL_FAILURE(ThreeInstances::SetUp());
+        create(pharmacy_, "alice");
+        create(nursing_, "bob");
+        create(podiatry_, "carol");
+        alice_ = sign_in(pharmacy_, "alice");
+        bob_ = sign_in(nursing_, "bob");
+        carol_ = sign_in(podiatry_, "carol");
+    }
+
+    static HttpResponse post(HttpClient& client, const FormFields& fields)
+    {
+        return client.post_form("/api/v1/statuses", fields);
     }
 
     std::optional<HttpClient> alice_, bob_, carol_;

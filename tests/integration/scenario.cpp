@@ -109,6 +109,16 @@ Applicant applicant_for(const std::string& username, const ExtractPerson& person
     return ::testing::AssertionSuccess();
 }
 
+std::vector<std::string> ids_of(const HttpResponse& response)
+{
+    std::vector<std::string> ids;
+    auto doc = response.json();
+    if (doc.IsArray())
+        for (const auto& s : doc.GetArray())
+            ids.push_back(json_string(s, "/id"));
+    return ids;
+}
+
 std::string field_error(const HttpResponse& response, const std::string& field)
 {
     const auto doc = response.json();

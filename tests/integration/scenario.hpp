@@ -48,6 +48,8 @@ Applicant applicant_for(const std::string& username, const ExtractPerson& person
 
 // Success when the response has `status`, a JSON content type and {"error": "<non-empty>"}.
 ::testing::AssertionResult is_json_error(const HttpResponse& response, int status);
+// The "id" of each element of a JSON array answer (statuses, accounts), in order.
+std::vector<std::string> ids_of(const HttpResponse& response);
 // details.<field>[0].error of a 422 answer, or "" when absent.
 std::string field_error(const HttpResponse& response, const std::string& field);
 // details.<field>[0].description of a 422 answer, or "".

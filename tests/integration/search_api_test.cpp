@@ -11,17 +11,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// The ids of the statuses of a JSON array answer.
-std::vector<std::string> ids_of(const HttpResponse& response)
-{
-    std::vector<std::string> ids;
-    auto doc = response.json();
-    if (doc.IsArray())
-        for (const auto& s : doc.GetArray())
-            ids.push_back(json_string(s, "/id"));
-    return ids;
-}
-
 // The size of the array at `pointer`, -1 if there is none.
 int array_size(const HttpResponse& response, const char* pointer)
 {

@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 #include <stdlib.h>
 
+#include <optional>
 #include <ostream>
 #include <system_error>
 
@@ -115,11 +116,12 @@ namespace {
 using Db = CHandle<sqlite3, &sqlite3_close_v2>;
 using Stmt = CHandle<sqlite3_stmt, &sqlite3_finalize>;
 
-// Opens the file read-write without creating it and prepares `sql`; null on failure.
-std::pair<Db, Stmt> prepare(const fs::path& database, std::string_view sql)
+// Opens the file without creating it (read-write unless `flags` says otherwise) and prepares
+// `sql`; null on failure.
+std::pair<Db, Stmt> prepare(const fs::path& database, std::string_view sql, int flags = SQLITE_OPEN_READWRITE)
 {
     sqlite3* raw_db = nullptr;
-    int rc = sqlite3_open_v2(database.c_str(), &raw_db, SQLITE_OPEN_READWRITE, nullptr);
+    int rc = sqlite3_open_v2(database.c_str(), &raw_db, flags, nullptr);
     Db db(raw_db);
     if (rc != SQLITE_OK)
         return {std::move(db), nullptr};
@@ -160,6 +162,31 @@ std::string query_text(const fs::path& database, std::string_view sql)
         return {};
     const unsigned char* p = sqlite3_column_text(stmt.get(), 0);
     return p != nullptr ? std::string(reinterpret_cast<const char*>(p)) : std::string();
+}
+
+std::optional<std::vector<std::vector<std::string>>> query_rows(
+    const fs::path& database, std::string_view sql, const std::vector<std::string>& parameters)
+{
+    auto [db, stmt] = prepare(database, sql, SQLITE_OPEN_READONLY);
+    if (!stmt)
+        return std::nullopt;
+    for (std::size_t i = 0; i < parameters.size(); ++i)
+        if (sqlite3_bind_text(stmt.get(), static_cast<int>(i + 1), parameters[i].data(),
+                              static_cast<int>(parameters[i].size()), SQLITE_TRANSIENT)
+            != SQLITE_OK)
+            return std::nullopt;
+    std::vector<std::vector<std::string>> rows;
+    int rc = SQLITE_ROW;
+    while ((rc = sqlite3_step(stmt.get())) == SQLITE_ROW) {
+        auto& row = rows.emplace_back();
+        for (int c = 0; c < sqlite3_column_count(stmt.get()); ++c) {
+            const unsigned char* p = sqlite3_column_text(stmt.get(), c);
+            row.emplace_back(p != nullptr ? reinterpret_cast<const char*>(p) : "");
+        }
+    }
+    if (rc != SQLITE_DONE)
+        return std::nullopt;
+    return rows;
 }
 
 } // namespace confrere::testkit

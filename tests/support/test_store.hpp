@@ -9,8 +9,10 @@
 #include <filesystem>
 #include <iosfwd>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace confrere {
 // Lets GoogleTest print error kinds by name in failed EXPECT_EQs (found by ADL).
@@ -69,5 +71,10 @@ std::int64_t query_int(const std::filesystem::path& database, std::string_view s
 bool exec_sql(const std::filesystem::path& database, std::string_view sql);
 // Same as query_int, for a single text value ("" if the query fails or returns no row).
 std::string query_text(const std::filesystem::path& database, std::string_view sql);
+// Every row of a query, each column as text (NULL as ""), with `parameters` bound as text to
+// ?1, ?2…, on a read-only connection: what a live server wrote, read without any chance of
+// changing it. nullopt if the file cannot be opened or the query fails.
+std::optional<std::vector<std::vector<std::string>>> query_rows(const std::filesystem::path& database,
+    std::string_view sql, const std::vector<std::string>& parameters = {});
 
 } // namespace confrere::testkit

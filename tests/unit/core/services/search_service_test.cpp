@@ -407,6 +407,56 @@ TEST_F(SearchServiceTest, AccountsByPrefixInTheDirectoryByWholeUsernameOtherwise
     EXPECT_TRUE(hidden->accounts.empty()) << "a pending applicant is not discoverable";
 }
 
+TEST_F(SearchServiceTest, TheDirectoryReadsNamesAsAccountSearchDoesAndNormalisesTheSpecialty)
+{
+    model::Account listed = alice_;
+    listed.discoverable = true;
+    listed.specialties = { "plaies" };
+    ASSERT_TRUE(fx().store().write([&](storage::Repositories& repos) {
+        return repos.accounts().update_profile(listed, fx().clock().now());
+    }));
+    auto directory = [&](std::string q, std::string specialty = "") {
+        DirectoryRequest request;
+        request.q = std::move(q);
+        request.specialty = std::move(specialty);
+        return search_->directory(bob_, request);
+    };
+    for (const std::string& q : { std::string(""), alice_.username.substr(0, 3),
+             "@" + alice_.username + "@OFFICINE.example", "  " + alice_.username + "  " }) {
+        auto found = directory(q, "#PLAIES");
+        ASSERT_TRUE(found) << describe(found);
+        ASSERT_EQ(found->size(), 1u) << q;
+        EXPECT_EQ(found->front().id, alice_.id);
+    }
+    auto elsewhere = directory(alice_.username + "@soins.example");
+    ASSERT_TRUE(elsewhere) << describe(elsewhere);
+    EXPECT_TRUE(elsewhere->empty()) << "a handle of another instance names no member here";
+    auto bad = directory("", "soins palliatifs");
+    ASSERT_FALSE(bad);
+    EXPECT_EQ(bad.error().kind, ErrorKind::Unprocessable);
+    EXPECT_EQ(bad.error().field, "specialty");
+    auto hidden = directory(bob_.username);
+    ASSERT_TRUE(hidden) << describe(hidden);
+    EXPECT_TRUE(hidden->empty()) << "members out of the directory are not listed, even by whole name";
+}
+
+TEST_F(SearchServiceTest, ThePublicTimelineTagIsNormalisedAndANonTagMatchesNothing)
+{
+    model::Status tagged = post(alice_, "Pansements #Plaies");
+    post(bob_, "Sans étiquette");
+    auto timeline = [&](std::string tag) {
+        auto list = social_->instance_timeline(carol_, {}, storage::TimelineFilter { 0, std::move(tag) });
+        EXPECT_TRUE(list) << describe(list);
+        std::vector<Id> ids;
+        for (const auto& s : list ? *list : std::vector<model::Status> {})
+            ids.push_back(s.id);
+        return ids;
+    };
+    EXPECT_EQ(timeline("#PLAIES"), (std::vector<Id> { tagged.id }));
+    EXPECT_TRUE(timeline("pas un tag").empty());
+    EXPECT_EQ(timeline("").size(), 2u);
+}
+
 TEST_F(SearchServiceTest, BlankQueryGivesEmptyResultsAndHashtagsComeByPrefix)
 {
     post(alice_, "#pharmacovigilance #pharmacie #soins");

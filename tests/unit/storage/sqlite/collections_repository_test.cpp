@@ -63,16 +63,6 @@ protected:
         return out;
     }
 
-    static std::vector<Id> ids(const Result<std::vector<model::Status>>& statuses)
-    {
-        EXPECT_TRUE(statuses) << describe(statuses);
-        std::vector<Id> out;
-        if (statuses)
-            for (const auto& s : *statuses)
-                out.push_back(s.id);
-        return out;
-    }
-
     Id alice_ = 0;
     Id bob_ = 0;
     model::RemoteActor claire_;
@@ -176,7 +166,7 @@ TEST_F(CollectionsRepositoryTest, MinIdTakesTheStatusesJustAboveTheBoundAndSince
         (std::vector<Id> { posted[5], posted[4] }));
     EXPECT_EQ(ids(read([&](Repositories& r) { return r.statuses().home_timeline(alice_, gap); })),
         (std::vector<Id> { posted[2], posted[1] }));
-    EXPECT_EQ(ids(read([&](Repositories& r) { return r.statuses().instance_timeline(gap); })),
+    EXPECT_EQ(ids(read([&](Repositories& r) { return r.statuses().instance_timeline(gap, {}); })),
         (std::vector<Id> { posted[2], posted[1] }));
     EXPECT_EQ(ids(read([&](Repositories& r) { return r.statuses().by_author(local_actor(alice_), gap); })),
         (std::vector<Id> { posted[2], posted[1] }));

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace confrere::storage::fedtest {
 
@@ -63,12 +64,24 @@ protected:
 
     Id next_id() { return ++last_id_; }
 
-    // An active local account; returns its id.
-    Id add_account(const std::string& username)
+    // The ids of a list of statuses, in order (empty, with a failure recorded, on an error).
+    static std::vector<Id> ids(const Result<std::vector<model::Status>>& statuses)
+    {
+        EXPECT_TRUE(statuses) << testkit::describe(statuses);
+        std::vector<Id> out;
+        if (statuses)
+            for (const auto& s : *statuses)
+                out.push_back(s.id);
+        return out;
+    }
+
+    // An active local account of `profession_code` (TRE_G15, 0 unknown); returns its id.
+    Id add_account(const std::string& username, int profession_code = 0)
     {
         NewAccount n;
         n.account.id = next_id();
         n.account.username = username;
+        n.account.profession_code = profession_code;
         n.account.email = username + "@example.org";
         n.account.state = model::AccountState::Active;
         n.account.public_key_pem = "public-" + username;

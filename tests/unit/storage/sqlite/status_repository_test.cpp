@@ -38,16 +38,6 @@ protected:
         return found ? *found : std::nullopt;
     }
 
-    static std::vector<Id> ids(const Result<std::vector<model::Status>>& statuses)
-    {
-        EXPECT_TRUE(statuses) << describe(statuses);
-        std::vector<Id> out;
-        if (statuses)
-            for (const auto& s : *statuses)
-                out.push_back(s.id);
-        return out;
-    }
-
     std::vector<Id> home(Id reader, const StatusQuery& query = {})
     {
         return ids(read([&](Repositories& r) { return r.statuses().home_timeline(reader, query); }));
@@ -448,10 +438,10 @@ TEST_F(StatusRepositoryTest, InstanceTimelineHasOnlyLocalInstanceStatusesNotDele
     add_status(remote_actor(claire_.id), Audience::Followers);
     ASSERT_TRUE(remove(gone.id));
     StatusQuery q;
-    EXPECT_EQ(ids(read([&](Repositories& r) { return r.statuses().instance_timeline(q); })),
+    EXPECT_EQ(ids(read([&](Repositories& r) { return r.statuses().instance_timeline(q, {}); })),
         (std::vector<Id> { b.id, a.id }));
     q.max_id = b.id;
-    EXPECT_EQ(ids(read([&](Repositories& r) { return r.statuses().instance_timeline(q); })),
+    EXPECT_EQ(ids(read([&](Repositories& r) { return r.statuses().instance_timeline(q, {}); })),
         (std::vector<Id> { a.id }));
 }
 

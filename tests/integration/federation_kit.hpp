@@ -1,12 +1,11 @@
-// What the integration tests with several federating instances share: instance options that
-// allow loopback federation, polling until a delivery arrived, scanning a database for a text
-// that must never have reached it, and the steps every such test takes (trust a peer, create and
-// sign in a member, look a handle up, follow and wait for the Accept, read a home timeline).
+// What the multi-instance tests share: instances that federate on loopback, their trust and
+// members, follows that wait for their Accept, and looks at what each instance stored.
 #pragma once
 
 #include "tests/integration/scenario.hpp"
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -15,10 +14,11 @@
 
 namespace confrere::testkit {
 
-// A federating instance on loopback admitting `profession`, with fast delivery retries.
+// Options of an instance that federates over loopback (private addresses allowed) and retries
+// failed deliveries within milliseconds.
 InstanceOptions federating(std::string name, int profession);
 
-// Polls `check` every 50 ms until it holds or 15 s pass.
+// Polls `check` every 50 ms until it holds or 15 s pass; the last check decides.
 template <class Check> bool eventually(Check check)
 {
     using namespace std::chrono_literals;
@@ -31,31 +31,34 @@ template <class Check> bool eventually(Check check)
     return check();
 }
 
+// The whole content of a file ("" if it cannot be read).
+std::string file_bytes(const std::filesystem::path& path);
 // Whether any file of the instance's database (main file and WAL) contains `text`.
 bool database_contains(const Instance& instance, std::string_view text);
 
 // A top-level boolean member of a JSON answer; false when absent or not a boolean.
 bool json_true(const HttpResponse& response, const char* name);
-// A top-level integer member of a JSON answer; -1 when absent.
+// A top-level integer member of a JSON answer; -1 when absent or not an integer.
 std::int64_t json_int(const HttpResponse& response, const char* name);
 
 // `at` trusts `peer` (confrere admin peer add).
 void trust(const Instance& at, const Instance& peer);
-// An active member created through the CLI.
-void create_member(const Instance& at, const std::string& username, const std::string& role = "member");
-// A client of `at` signed in as `username`, with its session as bearer token.
-std::optional<HttpClient> sign_in_member(const Instance& at, const std::string& username);
-// Looks `handle` up from `client`'s instance and returns the account id there ("" if unknown).
+// Creates the validated account `username` on `at` with the fixture password (a member
+// unless `role` says otherwise: moderator, admin).
+void create(const Instance& at, const std::string& username, const std::string& role = "member");
+// A client of `at` signed in as `username`, authenticating by bearer session token.
+std::optional<HttpClient> sign_in(const Instance& at, const std::string& username);
+// Looks `handle` up from `client`'s instance and returns the account id there.
 std::string lookup(HttpClient& client, const std::string& handle);
 // The ids of the statuses of `path` (a timeline) whose content contains `text`.
 std::vector<std::string> timeline_with(HttpClient& client, const std::string& path, std::string_view text);
-// The ids of the statuses of a home timeline whose content contains `text`.
+// The ids of the statuses of a home timeline (40 newest) whose content contains `text`.
 std::vector<std::string> home_with(HttpClient& client, std::string_view text);
 // Follows `handle` (an account or a group) and waits for the Accept to come back.
 void follow_and_wait(HttpClient& client, const std::string& handle);
 
-// Three federating instances, started in SetUp: pharmacy (21), nursing (60), podiatry (80).
-// Which trusts which is the derived fixture's choice.
+// Three instances on loopback, started: pharmacy (21) and nursing (60) trust each other;
+// podiatry (80) trusts pharmacy, which does not trust it back.
 class ThreeInstances : public ::testing::Test {
 protected:
     ThreeInstances();

@@ -1,4 +1,4 @@
-#include "tests/integration/federation_scenario.hpp"
+#include "tests/integration/federation_kit.hpp"
 
 #include <fstream>
 #include <iterator>
@@ -14,15 +14,11 @@ InstanceOptions federating(std::string name, int profession)
     return options;
 }
 
-namespace {
-
 std::string file_bytes(const std::filesystem::path& path)
 {
     std::ifstream in(path, std::ios::binary);
     return std::string(std::istreambuf_iterator<char>(in), {});
 }
-
-} // namespace
 
 bool database_contains(const Instance& instance, std::string_view text)
 {
@@ -53,14 +49,14 @@ void trust(const Instance& at, const Instance& peer)
     ASSERT_EQ(result.exit_code, 0) << result;
 }
 
-void create_member(const Instance& at, const std::string& username, const std::string& role)
+void create(const Instance& at, const std::string& username, const std::string& role)
 {
     auto result = at.admin("create-account", "--username", username, "--email", username + "@example.test",
         "--password", fixture_password, "--role", role, "--validated");
     ASSERT_EQ(result.exit_code, 0) << result;
 }
 
-std::optional<HttpClient> sign_in_member(const Instance& at, const std::string& username)
+std::optional<HttpClient> sign_in(const Instance& at, const std::string& username)
 {
     auto client = at.client();
     auto response = client.sign_in(username, fixture_password);
@@ -121,6 +117,9 @@ void ThreeInstances::SetUp()
         ASSERT_TRUE(i->ready());
         ASSERT_TRUE(i->start());
     }
+    trust(pharmacy_, nursing_);
+    trust(nursing_, pharmacy_);
+    trust(podiatry_, pharmacy_);
 }
 
 } // namespace confrere::testkit
