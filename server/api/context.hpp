@@ -89,4 +89,11 @@ std::optional<std::string> session_cookie(const http::Request& req);
 
 inline constexpr const char* kSessionCookie = "confrere_session";
 
+// A Set-Cookie value that stores (or, with max_age 0, clears) one of our cookies: never
+// readable by scripts (HttpOnly), sent on top-level navigations (SameSite=Lax), Secure when the
+// base URL is https.
+std::string cookie_header(const Context& ctx, std::string_view name, std::string_view value, std::int64_t max_age);
+// cookie_header for the session cookie.
+std::string session_cookie_header(const Context& ctx, std::string_view value, std::int64_t max_age);
+
 } // namespace confrere::server::api

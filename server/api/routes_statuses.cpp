@@ -15,16 +15,21 @@ using http::Request;
 using http::Response;
 using model::ActorRef;
 
-namespace {
-
-template <class T> Status as_status(const Result<T>& r)
+std::optional<ActorRef> resolve_handle(Context& ctx, std::string_view handle)
 {
-    if (!r)
-        return forward(r);
-    return ok();
+    auto at = handle.find('@');
+    if (at == std::string_view::npos || handle.substr(at + 1) == ctx.host) {
+        auto account = find_account_by_username(ctx, handle.substr(0, at));
+        if (account && *account && services::is_discoverable_identity(**account))
+            return model::local_actor((*account)->id);
+        return std::nullopt;
+    }
+    auto remote = ctx.social->resolver.resolve_handle(handle);
+    if (remote)
+        return model::remote_actor(remote->id);
+    return std::nullopt;
 }
 
-// @user (local) and @user@host (remote, resolved through WebFinger when not known yet).
 std::vector<ActorRef> resolve_mentions(Context& ctx, std::string_view text)
 {
     std::vector<ActorRef> refs;
@@ -45,18 +50,19 @@ std::vector<ActorRef> resolve_mentions(Context& ctx, std::string_view text)
         i = end;
         if (handle.empty())
             continue;
-        auto at = handle.find('@');
-        if (at == std::string::npos || handle.substr(at + 1) == ctx.host) {
-            auto account = find_account_by_username(ctx, handle.substr(0, at));
-            if (account && *account && services::is_discoverable_identity(**account))
-                refs.push_back(model::local_actor((*account)->id));
-            continue;
-        }
-        auto remote = ctx.social->resolver.resolve_handle(handle);
-        if (remote)
-            refs.push_back(model::remote_actor(remote->id));
+        if (auto ref = resolve_handle(ctx, handle))
+            refs.push_back(*ref);
     }
     return refs;
+}
+
+namespace {
+
+template <class T> Status as_status(const Result<T>& r)
+{
+    if (!r)
+        return forward(r);
+    return ok();
 }
 
 Response handle_post_status(Context& ctx, const Request& req)
