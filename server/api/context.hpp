@@ -8,6 +8,7 @@
 #include "core/services/social_service.hpp"
 #include "core/services/moderation_service.hpp"
 #include "core/services/oauth_service.hpp"
+#include "core/services/peer_service.hpp"
 #include "core/services/registration_service.hpp"
 #include "federation/actor_resolver.hpp"
 #include "federation/inbox.hpp"
@@ -48,6 +49,7 @@ struct Context {
     bool secure_cookies = false; // base_url is https
     Social* social = nullptr;    // set before the routes are registered
     services::OAuthService* oauth = nullptr;  // set before the routes are registered
+    services::PeerService* peers = nullptr;   // set before the routes are registered
 };
 
 // The caller's identity, from `Authorization: Bearer` (a session or an OAuth access token) or

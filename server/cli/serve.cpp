@@ -109,6 +109,7 @@ int serve(const Config& config, const std::filesystem::path& port_file)
     api::Social social_context{social, resolver, verifier, inbox, outbox, profiles};
     ctx.social = &social_context;
     ctx.oauth = &oauth;
+    ctx.peers = &peers;
     api::register_all_routes(router, ctx);
     auto web_ui = web::WebUi::load();
     if (!web_ui) {

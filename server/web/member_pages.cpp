@@ -234,11 +234,8 @@ Response settings_page(Visit& v, const model::Account& me, std::optional<Error> 
     data.set("locked", me.locked);
     if (!notice_key.empty())
         data.set("notice", v.texts->text(notice_key));
-    if (error) {
-        Value e = Value::object();
-        e.set(error->field.empty() ? "form" : error->field, translate_error(v, *error));
-        data.set("error", std::move(e));
-    }
+    if (error)
+        data.set("error", field_errors(v, std::span(&*error, 1)));
     return page(v, "settings", "settings.title", std::move(data), status);
 }
 

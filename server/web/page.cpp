@@ -25,6 +25,7 @@ Value me_value(const model::Account& account)
     me.set("name", account.display_name.empty() ? account.username : account.display_name);
     me.set("active", account.state == model::AccountState::Active);
     me.set("moderator", services::require_moderator(account).has_value());
+    me.set("admin", services::require_admin(account).has_value());
     return me;
 }
 
@@ -218,6 +219,17 @@ std::string translate_error(const Visit& visit, const Error& error)
     if (std::string key = "field." + error.field; !error.field.empty() && texts.contains(key))
         return std::string(texts.text(key));
     return std::string(texts.text(kind_key(error.kind)));
+}
+
+Value field_errors(const Visit& visit, std::span<const Error> errors)
+{
+    Value by_field = Value::object();
+    for (const Error& e : errors) {
+        std::string_view field = e.field.empty() ? "form" : std::string_view(e.field);
+        if (by_field.find(field) == nullptr)
+            by_field.set(field, translate_error(visit, e));
+    }
+    return by_field;
 }
 
 http::Response error_page(const Visit& visit, const Error& error)

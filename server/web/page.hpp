@@ -8,6 +8,7 @@
 #include "server/web/web_ui.hpp"
 
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -77,6 +78,10 @@ http::Response error_page(const Visit& visit, const Error& error);
 // itself when there is one, else the catalogue's text for errors of the field ("field.<name>")
 // or of the kind; English visitors read the service's message as it is.
 std::string translate_error(const Visit& visit, const Error& error);
+
+// The errors of a form by field name, translated, for `{{#error.<field>}}` in templates; an
+// error without a field goes under "form". The first error of a field wins.
+Value field_errors(const Visit& visit, std::span<const Error> errors);
 
 // Where to go back to: `path` if it is a local path ("/…", not "//…"), else "/".
 std::string local_path_or_home(std::string_view path);

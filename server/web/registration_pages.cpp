@@ -16,7 +16,7 @@ constexpr std::string_view kKeptFields[] = { "username", "email", "first_name", 
     "identifier_kind", "identifier", "profession_code", "reason" };
 
 Response register_page(
-    Visit& v, const http::Params* typed = nullptr, const Error* error = nullptr, int status = 200)
+    Visit& v, const http::Params* typed = nullptr, std::span<const Error> errors = {}, int status = 200)
 {
     Value values = Value::object();
     if (typed != nullptr) {
@@ -46,11 +46,8 @@ Response register_page(
     data.set("values", std::move(values));
     data.set("kinds", std::move(kinds));
     data.set("professions", std::move(professions));
-    if (error != nullptr) {
-        Value e = Value::object();
-        e.set(error->field.empty() ? "form" : error->field, translate_error(v, *error));
-        data.set("error", std::move(e));
-    }
+    data.set("error", field_errors(v, errors));
+    data.set("has_errors", !errors.empty());
     return page(v, "register", "register.title", std::move(data), status);
 }
 
@@ -65,10 +62,17 @@ Response submit_registration(Visit& v)
         return refusal;
     auto request = api::registration_request(*form);
     if (!request)
-        return register_page(v, &*form, &request.error(), 422);
+        return register_page(v, &*form, std::span(&request.error(), 1), 422);
     auto account = v.ctx.registrations.register_applicant(*request);
-    if (!account)
-        return register_page(v, &*form, &account.error(), http::status_for(account.error().kind));
+    if (!account) {
+        // Every field in error at once, next to each; the refusal itself first (a taken
+        // username is known only once the others are valid).
+        std::vector<Error> errors { account.error() };
+        if (account.error().kind == ErrorKind::Unprocessable)
+            for (Error& e : v.ctx.registrations.field_errors(*request))
+                errors.push_back(std::move(e));
+        return register_page(v, &*form, errors, http::status_for(account.error().kind));
+    }
     // The applicant is signed in at once: the status page is all a pending account may see.
     auto signed_in = v.ctx.auth.sign_in(request->username, request->password);
     if (!signed_in)

@@ -19,6 +19,8 @@ void register_status_pages(http::Router& router, api::Context& ctx, const WebUi&
 void register_member_pages(http::Router& router, api::Context& ctx, const WebUi& ui);
 // /admin/registrations and decisions (moderation_pages.cpp).
 void register_moderation_pages(http::Router& router, api::Context& ctx, const WebUi& ui);
+// /admin/peers and /admin/statistics, for admins (admin_pages.cpp).
+void register_admin_pages(http::Router& router, api::Context& ctx, const WebUi& ui);
 
 inline void register_web_routes(http::Router& router, api::Context& ctx, const WebUi& ui)
 {
@@ -27,6 +29,7 @@ inline void register_web_routes(http::Router& router, api::Context& ctx, const W
     register_status_pages(router, ctx, ui);
     register_member_pages(router, ctx, ui);
     register_moderation_pages(router, ctx, ui);
+    register_admin_pages(router, ctx, ui);
 }
 
 // A page handler: the visit is begun (session, language, CSRF token) before it runs.
@@ -34,9 +37,9 @@ using PageHandler = std::function<http::Response(Visit&, const http::PathParams&
 void add_page(http::Router& router, api::Context& ctx, const WebUi& ui, std::string_view method,
     std::string_view pattern, PageHandler handler, std::size_t max_body_bytes = kMaxFormBytes);
 
-// Who may open a member page: any account that may read (members, moderators, admins), or
-// those who may also moderate.
-enum class Gate { Member, Moderator };
+// Who may open a member page: any account that may read (members, moderators, admins), those
+// who may also moderate, or admins.
+enum class Gate { Member, Moderator, Admin };
 
 // A GET page for signed-in readers; others get require_member's answer (login or status
 // page), non-moderators behind Gate::Moderator the 403 page.

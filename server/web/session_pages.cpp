@@ -27,7 +27,9 @@ namespace {
 const model::Account* pass_gate(const Visit& v, Gate gate, Response& refusal)
 {
     const model::Account* me = require_member(v, refusal);
-    if (me != nullptr && gate == Gate::Moderator && !services::require_moderator(*me)) {
+    bool allowed = me == nullptr || gate == Gate::Member
+        || (gate == Gate::Moderator ? services::require_moderator(*me) : services::require_admin(*me));
+    if (!allowed) {
         refusal = message_page(v, 403, "error.forbidden");
         return nullptr;
     }

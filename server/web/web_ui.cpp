@@ -56,7 +56,9 @@ constexpr std::string_view kCodeKeys[] = { "language.name", "title.message", "ti
     "notification.favourite", "notification.update", "precheck.match", "precheck.name_mismatch",
     "precheck.profession_not_admitted", "precheck.not_found", "precheck.no_directory",
     "precheck.not_applicable", "moderation.approved", "moderation.rejected", "follow.not_found",
-    "settings.saved", "profile.title", "settings.title", "tag.title", "tag.empty" };
+    "settings.saved", "profile.title", "settings.title", "tag.title", "tag.empty", "peers.title",
+    "peers.added", "peers.removed", "peers.state.trusted", "peers.state.blocked", "peers.mode.allowlist",
+    "peers.mode.blocklist", "statistics.title" };
 
 } // namespace
 

@@ -254,6 +254,20 @@ TEST_F(WebUi, RegistrationErrorShowsTranslatedNextToItsFieldAndKeepsWhatWasTyped
     EXPECT_TRUE(contains(refused.body, "aria-invalid=\"true\""));
 }
 
+TEST_F(WebUi, RegistrationShowsEveryFieldInErrorAtOnce)
+{
+    auto client = instance_.client();
+    auto form = client.get("/register");
+    Applicant a = applicant_for("lefevre", pharmacist_elodie());
+    a.email = "pas-une-adresse";
+    a.agreement = "";
+    auto refused = client.post_form("/register", registration_form(csrf_of(form), a));
+    EXPECT_EQ(refused.status, 422) << refused;
+    EXPECT_TRUE(contains(refused.body, "id=\"email-error\">Cette adresse e-mail n&#39;est pas valide.")) << refused.body;
+    EXPECT_TRUE(contains(refused.body, "id=\"agreement-error\">Vous devez accepter la charte.")) << refused.body;
+    EXPECT_FALSE(contains(refused.body, "id=\"username-error\""));
+}
+
 TEST_F(WebUi, RegistrationWithoutCsrfIsRefusedAndStoresNothing)
 {
     auto client = instance_.client();
@@ -336,6 +350,47 @@ TEST_F(WebUi, FavouriteIsAFormThatTogglesAndReturnsToThePage)
     EXPECT_EQ(liked.status, 303) << liked;
     EXPECT_EQ(liked.header("Location").rfind("/local#s", 0), 0u) << liked.header("Location");
     EXPECT_TRUE(contains(alice.get("/local").body, "aria-pressed=\"true\""));
+}
+
+TEST_F(WebUi, AdminTrustsAndRemovesAPeerThatTheCliThenLists)
+{
+    create_account("admin", "admin", true);
+    auto admin = instance_.client();
+    ASSERT_EQ(web_sign_in(admin, "admin").status, 303);
+    auto page = admin.get("/admin/peers");
+    ASSERT_EQ(page.status, 200) << page;
+    EXPECT_EQ(admin.post_form("/admin/peers/trust", { { "host", "soins.example" } }).status, 403) << "no token";
+    auto added = admin.post_form("/admin/peers/trust", { { "csrf", csrf_of(page) }, { "host", "Soins.Example" }, { "note", "IDE" } });
+    EXPECT_EQ(added.status, 200) << added;
+    EXPECT_TRUE(contains(added.body, "<td>soins.example</td>")) << added.body;
+    auto listed = instance_.admin("peer", "list");
+    EXPECT_NE(listed.out.find("soins.example"), std::string::npos) << listed;
+
+    auto bad = admin.post_form("/admin/peers/trust", { { "csrf", csrf_of(page) }, { "host", "https://x.example/path" } });
+    EXPECT_EQ(bad.status, 400) << bad;
+    EXPECT_TRUE(contains(bad.body, "id=\"host-error\">Indiquez le nom de domaine")) << bad.body;
+
+    auto removed = admin.post_form("/admin/peers/remove", { { "csrf", csrf_of(page) }, { "host", "soins.example" } });
+    EXPECT_EQ(removed.status, 200) << removed;
+    EXPECT_EQ(instance_.admin("peer", "list").out.find("soins.example"), std::string::npos);
+}
+
+TEST_F(WebUi, StatisticsAreCountsForAdminsOnly)
+{
+    create_account("admin", "admin", true);
+    register_pending(applicant_for("lefevre", pharmacist_elodie()));
+    auto admin = instance_.client();
+    ASSERT_EQ(web_sign_in(admin, "admin").status, 303);
+    auto stats = admin.get("/admin/statistics");
+    ASSERT_EQ(stats.status, 200) << stats;
+    EXPECT_TRUE(std::regex_search(stats.body, std::regex("Demandes en attente</th><td>1<")));
+    EXPECT_FALSE(contains(stats.body, "lefevre")) << "counts, never members";
+
+    create_account("moderatrice", "moderator", true);
+    auto mod = instance_.client();
+    ASSERT_EQ(web_sign_in(mod, "moderatrice").status, 303);
+    EXPECT_EQ(mod.get("/admin/statistics").status, 403);
+    EXPECT_EQ(mod.get("/admin/peers").status, 403);
 }
 
 TEST_F(WebUi, AnonymousVisitorIsSentToTheLoginPage)
