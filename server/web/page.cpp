@@ -154,6 +154,7 @@ http::Response page(
     if (auto rc = visit.ui.templates().render(template_name, data, *visit.texts, body); !rc)
         return message_page(visit, 500, "error.internal");
 
+    std::size_t body_size = body.size();
     Value layout = Value::object();
     layout.set("lang", visit.language);
     layout.set("title", visit.texts->text(title_key));
@@ -168,7 +169,7 @@ http::Response page(
     http::Response r;
     r.status = status;
     r.content_type = "text/html; charset=utf-8";
-    r.body.reserve(r.body.size() + 4096);
+    r.body.reserve(body_size + 4096);
     if (auto rc = visit.ui.templates().render("layout", layout, *visit.texts, r.body); !rc) {
         r.status = 500;
         r.body = "Internal error";

@@ -152,7 +152,10 @@ Response thread_page(Visit& v, const model::Account& me, Id id, Draft draft = {}
     for (const model::Status& s : all)
         by_id[s.id] = &s;
     for (const Value& value : *values) {
-        Id value_id = std::stoll(*value.find("id")->string());
+        auto parsed = api::parse_id(*value.find("id")->string()); // written by status_values
+        if (!parsed)
+            return error_page(v, parsed.error());
+        Id value_id = *parsed;
         ids[&value] = value_id;
         const model::Status& s = *by_id[value_id];
         if (value_id == id)

@@ -101,6 +101,24 @@ TEST_F(WebUi, FirstPageWithItsAssetsIsUnder100KB)
     EXPECT_LT(total, 100u * 1024) << "bytes: " << total;
 }
 
+TEST_F(WebUi, HomePageOfFortyPostsStaysUnder100KB)
+{
+    auto client = web_member("membre");
+    for (int i = 0; i < 41; ++i)
+        ASSERT_EQ(
+            web_post(client, "Compte-rendu de la réunion de coordination n° " + std::to_string(i)).status,
+            303);
+    auto home = client.get("/home?limit=40");
+    ASSERT_EQ(home.status, 200);
+    std::size_t shown = 0;
+    for (auto at = home.body.find("<article class=\"status"); at != std::string::npos;
+         at = home.body.find("<article class=\"status", at + 1))
+        ++shown;
+    EXPECT_EQ(shown, 40u);
+    EXPECT_TRUE(contains(home.body, "href=\"/home?max_id=")) << "a link to the older posts";
+    EXPECT_LT(home.body.size(), 100u * 1024) << "bytes: " << home.body.size();
+}
+
 TEST_F(WebUi, StaticAssetAnswers304ToItsEtagAnd404ToUnknownFiles)
 {
     auto client = instance_.client();
@@ -263,8 +281,10 @@ TEST_F(WebUi, RegistrationShowsEveryFieldInErrorAtOnce)
     a.agreement = "";
     auto refused = client.post_form("/register", registration_form(csrf_of(form), a));
     EXPECT_EQ(refused.status, 422) << refused;
-    EXPECT_TRUE(contains(refused.body, "id=\"email-error\">Cette adresse e-mail n&#39;est pas valide.")) << refused.body;
-    EXPECT_TRUE(contains(refused.body, "id=\"agreement-error\">Vous devez accepter la charte.")) << refused.body;
+    EXPECT_TRUE(contains(refused.body, "id=\"email-error\">Cette adresse e-mail n&#39;est pas valide."))
+        << refused.body;
+    EXPECT_TRUE(contains(refused.body, "id=\"agreement-error\">Vous devez accepter la charte."))
+        << refused.body;
     EXPECT_FALSE(contains(refused.body, "id=\"username-error\""));
 }
 
@@ -359,18 +379,22 @@ TEST_F(WebUi, AdminTrustsAndRemovesAPeerThatTheCliThenLists)
     ASSERT_EQ(web_sign_in(admin, "admin").status, 303);
     auto page = admin.get("/admin/peers");
     ASSERT_EQ(page.status, 200) << page;
-    EXPECT_EQ(admin.post_form("/admin/peers/trust", { { "host", "soins.example" } }).status, 403) << "no token";
-    auto added = admin.post_form("/admin/peers/trust", { { "csrf", csrf_of(page) }, { "host", "Soins.Example" }, { "note", "IDE" } });
+    EXPECT_EQ(admin.post_form("/admin/peers/trust", { { "host", "soins.example" } }).status, 403)
+        << "no token";
+    auto added = admin.post_form(
+        "/admin/peers/trust", { { "csrf", csrf_of(page) }, { "host", "Soins.Example" }, { "note", "IDE" } });
     EXPECT_EQ(added.status, 200) << added;
     EXPECT_TRUE(contains(added.body, "<td>soins.example</td>")) << added.body;
     auto listed = instance_.admin("peer", "list");
     EXPECT_NE(listed.out.find("soins.example"), std::string::npos) << listed;
 
-    auto bad = admin.post_form("/admin/peers/trust", { { "csrf", csrf_of(page) }, { "host", "https://x.example/path" } });
+    auto bad = admin.post_form(
+        "/admin/peers/trust", { { "csrf", csrf_of(page) }, { "host", "https://x.example/path" } });
     EXPECT_EQ(bad.status, 400) << bad;
     EXPECT_TRUE(contains(bad.body, "id=\"host-error\">Indiquez le nom de domaine")) << bad.body;
 
-    auto removed = admin.post_form("/admin/peers/remove", { { "csrf", csrf_of(page) }, { "host", "soins.example" } });
+    auto removed
+        = admin.post_form("/admin/peers/remove", { { "csrf", csrf_of(page) }, { "host", "soins.example" } });
     EXPECT_EQ(removed.status, 200) << removed;
     EXPECT_EQ(instance_.admin("peer", "list").out.find("soins.example"), std::string::npos);
 }
