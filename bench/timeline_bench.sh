@@ -56,48 +56,28 @@ status=$(http_status "$port" "/home?limit=40" text/html "Cookie: confrere_sessio
 [[ $status == 200 ]] || { echo "timeline_bench: the web home page answered $status" >&2; exit 1; }
 
 # wrk scripts: each request as another member (their tokens round-robin).
-cat >"$work/home.lua" <<LUA
+# round_robin FILE METHOD PATH HEADERS [BODY]: HEADERS is a Lua table where `token` is the
+# member's secret; BODY a Lua expression (n counts the requests).
+round_robin() {
+    cat >"$1" <<LUA
 local tokens = {}
 for line in io.lines("$work/tokens.txt") do tokens[#tokens + 1] = line end
 local n = 0
 request = function()
     n = n + 1
-    return wrk.format("GET", "/api/v1/timelines/home",
-        { ["Authorization"] = "Bearer " .. tokens[n % #tokens + 1] })
+    local token = tokens[n % #tokens + 1]
+    return wrk.format("$2", "$3", $4, ${5:-nil})
 end
 LUA
+}
+bearer='{ ["Authorization"] = "Bearer " .. token }'
+round_robin "$work/home.lua" GET /api/v1/timelines/home "$bearer"
+round_robin "$work/home40.lua" GET "/api/v1/timelines/home?limit=40" "$bearer"
 # The web UI's home page, rendered on the server: the same session secret as a cookie.
-cat >"$work/web_home.lua" <<LUA
-local tokens = {}
-for line in io.lines("$work/tokens.txt") do tokens[#tokens + 1] = line end
-local n = 0
-request = function()
-    n = n + 1
-    return wrk.format("GET", "/home?limit=40", { ["Cookie"] = "confrere_session=" .. tokens[n % #tokens + 1] })
-end
-LUA
-cat >"$work/home40.lua" <<LUA
-local tokens = {}
-for line in io.lines("$work/tokens.txt") do tokens[#tokens + 1] = line end
-local n = 0
-request = function()
-    n = n + 1
-    return wrk.format("GET", "/api/v1/timelines/home?limit=40",
-        { ["Authorization"] = "Bearer " .. tokens[n % #tokens + 1] })
-end
-LUA
-cat >"$work/post.lua" <<LUA
-local tokens = {}
-for line in io.lines("$work/tokens.txt") do tokens[#tokens + 1] = line end
-local n = 0
-request = function()
-    n = n + 1
-    return wrk.format("POST", "/api/v1/statuses",
-        { ["Authorization"] = "Bearer " .. tokens[n % #tokens + 1],
-          ["Content-Type"] = "application/x-www-form-urlencoded" },
-        "status=Compte-rendu+de+la+r%C3%A9union+de+coordination+n%C2%B0" .. n .. "&visibility=public")
-end
-LUA
+round_robin "$work/web_home.lua" GET "/home?limit=40" '{ ["Cookie"] = "confrere_session=" .. token }'
+round_robin "$work/post.lua" POST /api/v1/statuses \
+    '{ ["Authorization"] = "Bearer " .. token, ["Content-Type"] = "application/x-www-form-urlencoded" }' \
+    '"status=Compte-rendu+de+la+r%C3%A9union+de+coordination+n%C2%B0" .. n .. "&visibility=public"'
 
 echo "timeline_bench: confrere on $authority: $connections connections, $wrk_threads wrk thread(s)," \
     "$io_threads io + $worker_threads worker threads, $warmup warm-up + $duration each"
