@@ -132,6 +132,14 @@ test("register, approved in the moderator queue, post, reply in a thread, switch
     await page.goto(`${instance.baseUrl}/home`);
     assert.match(await page.textContent("main"), /Merci beaucoup/);
     await page.screenshot({ path: path.join(screenshots, "home.png"), fullPage: true });
+    // Responsive from 360 px: the home page and the thread never scroll sideways.
+    await page.setViewportSize({ width: 360, height: 740 });
+    for (const url of [`${instance.baseUrl}/home`, threadUrl]) {
+        await page.goto(url);
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        assert.ok(overflow <= 0, `${url} is wider than 360 px by ${overflow}px`);
+    }
+    await page.setViewportSize({ width: 1024, height: 800 });
 
     // Switch to English (the account keeps the choice), then sign out.
     await page.selectOption("#language", "en");
@@ -148,6 +156,10 @@ test("register, approved in the moderator queue, post, reply in a thread, switch
 
 test("bad input on registration shows translated errors next to the fields and keeps the values", async () => {
     const { context, page } = await newPage({ width: 360, height: 740 });
+    // Keyboard first: the first Tab reaches the skip link, which leads to the main content.
+    await page.goto(`${instance.baseUrl}/register`);
+    await page.keyboard.press("Tab");
+    assert.equal(await page.evaluate(() => document.activeElement.getAttribute("href")), "#main");
     await fillRegistration(page, { username: "bad name!", identifier: rpps("1000999999") });
     await page.click("main button[type=submit]");
     const error = page.locator("#username-error");
