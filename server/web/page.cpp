@@ -24,9 +24,35 @@ Value me_value(const model::Account& account)
     me.set("username", account.username);
     me.set("name", account.display_name.empty() ? account.username : account.display_name);
     me.set("active", account.state == model::AccountState::Active);
-    me.set("moderator", services::require_moderator(account).has_value());
-    me.set("admin", services::require_admin(account).has_value());
     return me;
+}
+
+// The main navigation of a reader, the current page marked (aria-current).
+Value nav_value(const Visit& visit, const model::Account& account)
+{
+    struct Item {
+        std::string_view href, key;
+        bool shown;
+    };
+    bool moderator = services::require_moderator(account).has_value();
+    bool admin = services::require_admin(account).has_value();
+    std::string profile = "/@" + account.username;
+    const Item items[] = { { "/home", "nav.home", true }, { "/local", "nav.local", true },
+        { "/notifications", "nav.notifications", true }, { "/search", "nav.search", true },
+        { profile, "nav.profile", true }, { "/settings", "nav.settings", true },
+        { "/admin/registrations", "nav.moderation", moderator }, { "/admin/peers", "nav.peers", admin },
+        { "/admin/statistics", "nav.statistics", admin } };
+    Value list(Value::List {});
+    for (const Item& item : items) {
+        if (!item.shown)
+            continue;
+        Value v = Value::object();
+        v.set("href", item.href);
+        v.set("label", visit.texts->text(item.key));
+        v.set("current", visit.req.path == item.href);
+        list.push(std::move(v));
+    }
+    return list;
 }
 
 Value languages_value(const Visit& visit)
@@ -166,6 +192,8 @@ http::Response page(
     layout.set("languages", languages_value(visit));
     if (visit.session)
         layout.set("me", me_value(visit.session->account));
+    if (const model::Account* reader = visit.member())
+        layout.set("nav", nav_value(visit, *reader));
     http::Response r;
     r.status = status;
     r.content_type = "text/html; charset=utf-8";

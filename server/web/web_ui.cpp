@@ -46,19 +46,20 @@ Sources sort_embedded()
 }
 
 // Keys the C++ side asks for (the templates' own keys are collected when they compile).
-constexpr std::string_view kCodeKeys[] = { "language.name", "title.message", "title.error", "error.not_found",
-    "error.forbidden", "error.unauthorized", "error.too_many_requests", "error.invalid", "error.too_large",
-    "error.conflict", "error.unavailable", "error.internal", "error.csrf", "login.invalid", "home.title",
-    "home.empty", "local.title", "local.empty", "audience.instance", "audience.instance.hint",
-    "audience.followers", "audience.followers.hint", "audience.direct", "audience.direct.hint",
-    "audience.group", "identifier.rpps", "identifier.adeli", "identifier.student", "notification.mention",
-    "notification.status", "notification.reblog", "notification.follow", "notification.follow_request",
-    "notification.favourite", "notification.update", "precheck.match", "precheck.name_mismatch",
-    "precheck.profession_not_admitted", "precheck.not_found", "precheck.no_directory",
-    "precheck.not_applicable", "moderation.approved", "moderation.rejected", "follow.not_found",
-    "settings.saved", "profile.title", "settings.title", "tag.title", "tag.empty", "peers.title",
-    "peers.added", "peers.removed", "peers.state.trusted", "peers.state.blocked", "peers.mode.allowlist",
-    "peers.mode.blocklist", "statistics.title" };
+constexpr std::string_view kCodeKeys[] = { "language.name", "nav.home", "nav.local", "nav.notifications",
+    "nav.search", "nav.profile", "nav.settings", "nav.moderation", "nav.peers", "nav.statistics",
+    "title.message", "title.error", "error.not_found", "error.forbidden", "error.unauthorized",
+    "error.too_many_requests", "error.invalid", "error.too_large", "error.conflict", "error.unavailable",
+    "error.internal", "error.csrf", "login.invalid", "home.title", "home.empty", "local.title", "local.empty",
+    "audience.instance", "audience.instance.hint", "audience.followers", "audience.followers.hint",
+    "audience.direct", "audience.direct.hint", "audience.group", "identifier.rpps", "identifier.adeli",
+    "identifier.student", "notification.mention", "notification.status", "notification.reblog",
+    "notification.follow", "notification.follow_request", "notification.favourite", "notification.update",
+    "precheck.match", "precheck.name_mismatch", "precheck.profession_not_admitted", "precheck.not_found",
+    "precheck.no_directory", "precheck.not_applicable", "moderation.approved", "moderation.rejected",
+    "follow.not_found", "settings.saved", "profile.title", "settings.title", "tag.title", "tag.empty",
+    "peers.title", "peers.added", "peers.removed", "peers.state.trusted", "peers.state.blocked",
+    "peers.mode.allowlist", "peers.mode.blocklist", "statistics.title" };
 
 } // namespace
 

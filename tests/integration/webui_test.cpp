@@ -170,6 +170,8 @@ TEST_F(WebUi, SignInRedirectsHomeAndSignOutEndsTheSession)
     EXPECT_EQ(signed_in.header("Location"), "/home");
     auto home = client.get("/home");
     ASSERT_EQ(home.status, 200) << home;
+    EXPECT_TRUE(contains(home.body, "<a href=\"/home\" aria-current=\"page\">Accueil</a>")) << home.body;
+    EXPECT_FALSE(contains(home.body, "/admin/registrations")) << "no moderation link for a member";
     std::string token = client.session_token();
     auto out = client.post_form("/logout", { { "csrf", csrf_of(home) } });
     EXPECT_EQ(out.status, 303);
