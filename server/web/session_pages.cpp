@@ -65,13 +65,11 @@ void add_member_action(http::Router& router, api::Context& ctx, const WebUi& ui,
 
 namespace {
 
+// Home for readers; the status page, the login page or a refusal for the others.
 Response front_door(Visit& v)
 {
-    if (v.member())
-        return redirect(v, "/home");
-    if (v.session && v.session->account.state == model::AccountState::Pending)
-        return redirect(v, "/registration");
-    return redirect(v, "/login");
+    Response refusal;
+    return require_member(v, refusal) ? redirect(v, "/home") : refusal;
 }
 
 Response login_page(Visit& v, std::string login = {}, std::string error = {}, int status = 200)

@@ -419,6 +419,16 @@ TEST_F(WebUi, StatisticsAreCountsForAdminsOnly)
     EXPECT_EQ(mod.get("/admin/peers").status, 403);
 }
 
+TEST_F(WebUi, PartnerSignedInIsRefusedMemberPagesWithoutARedirectLoop)
+{
+    create_account("labo", "partner", true);
+    auto partner = instance_.client();
+    auto signed_in = web_sign_in(partner, "labo");
+    ASSERT_EQ(signed_in.status, 303) << signed_in;
+    for (std::string path : { "/", "/login", "/home", "/local" })
+        EXPECT_EQ(partner.get(path).status, 403) << path;
+}
+
 TEST_F(WebUi, AnonymousVisitorIsSentToTheLoginPage)
 {
     auto client = instance_.client();
