@@ -105,7 +105,7 @@ echo
 printf '%-28s %11s %8s %8s %9s %9s %11s %7s\n' endpoint requests/s "p50 ms" "p99 ms" "/ceiling" "/webfinger" \
     bytes/resp errors
 row "GET /api/v1/timelines/home" "$home"
-row "GET …/home?limit=40 (JSON)" "$home40"
+row "GET home?limit=40 (JSON)" "$home40"
 row "GET /home?limit=40 (web)" "$web_home"
 row "POST /api/v1/statuses" "$posts"
 row "GET webfinger" "$webfinger"
