@@ -32,13 +32,22 @@ Value registration_value(const Visit& v, const model::Registration& r)
     item.set("directory_name", r.precheck.directory_name);
     item.set("motivation", r.motivation);
     item.set("submitted", display_time(a.created_at));
+    item.set("reason", ""); // what a refused rejection had typed (queue_page)
     if (r.has_attestation)
         item.set("attestation", "/api/v1/admin/accounts/" + std::to_string(a.id) + "/attestation");
     return item;
 }
 
+// A refused decision: its error, shown next to the reason field of that application when it
+// names the reason, at the top otherwise; what was typed as the reason is kept.
+struct Refusal {
+    Id account_id = 0;
+    Error error;
+    std::string reason;
+};
+
 Response queue_page(Visit& v, const model::Account& me, std::string_view notice_key = {},
-    std::optional<Error> error = {}, int status = 200)
+    const Refusal* refusal = nullptr, int status = 200)
 {
     storage::AccountQuery query;
     query.state = model::AccountState::Pending;
@@ -47,14 +56,21 @@ Response queue_page(Visit& v, const model::Account& me, std::string_view notice_
     if (!list)
         return error_page(v, list.error());
     Value items(Value::List {});
-    for (const model::Registration& r : *list)
-        items.push(registration_value(v, r));
+    for (const model::Registration& r : *list) {
+        Value item = registration_value(v, r);
+        if (refusal != nullptr && refusal->account_id == r.account.id) {
+            item.set("reason", refusal->reason);
+            if (refusal->error.field == "reason")
+                item.set("reason_error", translate_error(v, refusal->error));
+        }
+        items.push(std::move(item));
+    }
     Value data = Value::object();
     data.set("registrations", std::move(items));
     if (!notice_key.empty())
         data.set("notice", v.texts->text(notice_key));
-    if (error)
-        data.set("error", translate_error(v, *error));
+    if (refusal != nullptr && refusal->error.field != "reason")
+        data.set("error", translate_error(v, refusal->error));
     return page(v, "moderation", "moderation.title", std::move(data), status);
 }
 
@@ -66,8 +82,10 @@ Response decide(
         return message_page(v, 404, "error.not_found");
     auto decided = approve ? v.ctx.moderation.approve(me, *id)
                            : v.ctx.moderation.reject(me, *id, form.get_or("reason"));
-    if (!decided)
-        return queue_page(v, me, {}, decided.error(), http::status_for(decided.error().kind));
+    if (!decided) {
+        Refusal refusal { *id, decided.error(), form.get_or("reason") };
+        return queue_page(v, me, {}, &refusal, http::status_for(decided.error().kind));
+    }
     v.ctx.public_cache.clear(); // the account may have appeared or vanished (WebFinger)
     return queue_page(v, me, approve ? "moderation.approved" : "moderation.rejected");
 }

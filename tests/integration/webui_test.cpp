@@ -341,6 +341,27 @@ TEST_F(WebUi, PendingMemberSeesOnlyTheStatusPageUntilApprovedInTheQueue)
     EXPECT_EQ(applicant.get("/home").status, 200) << "the same session now opens the member pages";
 }
 
+TEST_F(WebUi, RejectionWithATooLongReasonShowsTheErrorNextToThatReasonAndKeepsIt)
+{
+    std::string id = register_pending(applicant_for("lefevre", pharmacist_elodie()));
+    create_account("moderatrice", "moderator", true);
+    auto mod = instance_.client();
+    ASSERT_EQ(web_sign_in(mod, "moderatrice").status, 303);
+    auto queue = mod.get("/admin/registrations");
+    std::string path = "/admin/registrations/" + id + "/reject";
+    std::string long_reason(2001, 'x');
+    auto refused = mod.post_form(path, { { "csrf", csrf_of(queue) }, { "reason", long_reason } });
+    EXPECT_EQ(refused.status, 422) << refused;
+    EXPECT_TRUE(contains(refused.body, "id=\"reason" + id + "-error\">Le motif est trop long."))
+        << refused.body;
+    EXPECT_TRUE(contains(refused.body, "value=\"" + long_reason + "\""));
+    auto rejected = mod.post_form(
+        path, { { "csrf", csrf_of(queue) }, { "reason", "Identifiant d'un autre professionnel" } });
+    EXPECT_EQ(rejected.status, 200) << rejected;
+    EXPECT_TRUE(contains(rejected.body, "Demande refusée."));
+    EXPECT_FALSE(contains(rejected.body, "@lefevre")) << "no longer pending";
+}
+
 TEST_F(WebUi, ReplyIsNestedUnderItsParentInTheThreadWithItsAudience)
 {
     auto alice = web_member("alice");
