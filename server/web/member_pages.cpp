@@ -143,24 +143,11 @@ Response notifications_page(Visit& v, const model::Account& me)
         item.set("what", v.texts->text("notification." + type));
         item.set("when", display_time(n.notification.created_at));
         item.set("published", format_iso8601(n.notification.created_at));
-        auto from = v.ctx.store.read([&](storage::Repositories& repos) -> Status {
-            if (n.notification.from.local) {
-                auto a = repos.accounts().find_by_id(n.notification.from.id);
-                if (!a)
-                    return forward(a);
-                if (*a)
-                    item.set("from", actor_value(**a));
-            } else {
-                auto a = repos.remote_actors().find_by_id(n.notification.from.id);
-                if (!a)
-                    return forward(a);
-                if (*a)
-                    item.set("from", actor_value(**a));
-            }
-            return ok();
-        });
+        auto from = actor_values(v.ctx, { n.notification.from });
         if (!from)
             return error_page(v, from.error());
+        if (!from->empty())
+            item.set("from", std::move(from->front()));
         if (n.status) {
             auto status = status_values(v.ctx, me, { *n.status }, *v.texts);
             if (!status)
@@ -170,11 +157,38 @@ Response notifications_page(Visit& v, const model::Account& me)
         }
         items.push(std::move(item));
     }
+    auto requests = v.ctx.social->social.follow_requests(me, 40);
+    if (!requests)
+        return error_page(v, requests.error());
+    std::vector<model::ActorRef> requesters;
+    for (const model::Follow& f : *requests)
+        requesters.push_back(f.follower);
+    auto requester_values = actor_values(v.ctx, requesters);
+    if (!requester_values)
+        return error_page(v, requester_values.error());
     Value data = Value::object();
+    data.set("requests", std::move(*requester_values));
     data.set("notifications", std::move(items));
     if (list->oldest && static_cast<int>(list->items.size()) >= query.limit)
         data.set("older", "/notifications?max_id=" + std::to_string(*list->oldest));
     return page(v, "notifications", "notifications.title", std::move(data));
+}
+
+// The member answers a follow request (their account is locked).
+Response answer_follow_request(Visit& v, const model::Account& me, const http::Params& form, bool accept)
+{
+    auto ref = parse_actor_ref(form.get_or("ref"));
+    if (!ref)
+        return message_page(v, 404, "error.not_found");
+    auto& social = v.ctx.social->social;
+    Status done = ok();
+    if (!accept)
+        done = social.reject_follower(me, *ref);
+    else if (auto f = social.authorize_follower(me, *ref); !f)
+        done = forward(f);
+    if (!done)
+        return error_page(v, done.error());
+    return redirect(v, "/notifications");
 }
 
 Response search_page(Visit& v, const model::Account& me)
@@ -294,6 +308,12 @@ void register_member_pages(http::Router& router, api::Context& ctx, const WebUi&
         });
     add_member_page(router, ctx, ui, "/notifications",
         [](Visit& v, const model::Account& me, const PathParams&) { return notifications_page(v, me); });
+    for (auto [path, accept] :
+        { std::pair { "/follow_requests/accept", true }, std::pair { "/follow_requests/reject", false } })
+        add_member_action(router, ctx, ui, path,
+            [accept](Visit& v, const model::Account& me, const http::Params& form, const PathParams&) {
+                return answer_follow_request(v, me, form, accept);
+            });
     add_member_page(router, ctx, ui, "/search",
         [](Visit& v, const model::Account& me, const PathParams&) { return search_page(v, me); });
     add_member_page(router, ctx, ui, "/settings",

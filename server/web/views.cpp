@@ -1,6 +1,7 @@
 #include "server/web/views.hpp"
 
 #include "core/services/social_service.hpp"
+#include "server/api/routes.hpp"
 #include "server/web/i18n.hpp"
 
 #include <map>
@@ -45,6 +46,51 @@ std::string display_time(TimePoint t)
     return iso.substr(0, 10) + " " + iso.substr(11, 5);
 }
 
+Result<std::optional<Value>> find_actor_value(storage::Repositories& repos, model::ActorRef ref)
+{
+    if (ref.local) {
+        auto account = repos.accounts().find_by_id(ref.id);
+        if (!account)
+            return forward(account);
+        return *account ? std::optional<Value>(actor_value(**account)) : std::nullopt;
+    }
+    auto actor = repos.remote_actors().find_by_id(ref.id);
+    if (!actor)
+        return forward(actor);
+    return *actor ? std::optional<Value>(actor_value(**actor)) : std::nullopt;
+}
+
+Result<Value::List> actor_values(api::Context& ctx, const std::vector<model::ActorRef>& refs)
+{
+    Value::List out;
+    auto done = ctx.store.read([&](storage::Repositories& repos) -> Status {
+        for (model::ActorRef ref : refs) {
+            auto found = find_actor_value(repos, ref);
+            if (!found)
+                return forward(found);
+            if (!*found)
+                continue;
+            (*found)->set("ref", std::string(ref.local ? "local:" : "remote:") + std::to_string(ref.id));
+            out.push_back(std::move(**found));
+        }
+        return ok();
+    });
+    if (!done)
+        return forward(done);
+    return out;
+}
+
+std::optional<model::ActorRef> parse_actor_ref(std::string_view text)
+{
+    bool local = text.starts_with("local:");
+    if (!local && !text.starts_with("remote:"))
+        return std::nullopt;
+    auto id = api::parse_id(text.substr(local ? 6 : 7));
+    if (!id)
+        return std::nullopt;
+    return model::ActorRef { *id, local };
+}
+
 namespace {
 
 // Authors of a page are looked up once each.
@@ -59,21 +105,10 @@ public:
         auto key = std::make_pair(ref.id, ref.local);
         if (auto it = cache_.find(key); it != cache_.end())
             return it->second ? &*it->second : nullptr;
-        std::optional<Value> found;
-        if (ref.local) {
-            auto account = repos_.accounts().find_by_id(ref.id);
-            if (!account)
-                return forward(account);
-            if (*account)
-                found = actor_value(**account);
-        } else {
-            auto actor = repos_.remote_actors().find_by_id(ref.id);
-            if (!actor)
-                return forward(actor);
-            if (*actor)
-                found = actor_value(**actor);
-        }
-        auto& slot = cache_[key] = std::move(found);
+        auto found = find_actor_value(repos_, ref);
+        if (!found)
+            return forward(found);
+        auto& slot = cache_[key] = std::move(*found);
         return slot ? &*slot : nullptr;
     }
 

@@ -17,6 +17,15 @@ class Catalogue;
 Value actor_value(const model::Account& account);
 Value actor_value(const model::RemoteActor& actor);
 
+// actor_value of a local account or remote actor by reference; nullopt when it is gone.
+Result<std::optional<Value>> find_actor_value(storage::Repositories& repos, model::ActorRef ref);
+
+// The actors by reference, read in one transaction; those gone are left out. Each value also
+// has "ref" ("local:<id>" or "remote:<id>"), for forms that act on the actor.
+Result<Value::List> actor_values(api::Context& ctx, const std::vector<model::ActorRef>& refs);
+// The reference a form sent back in the "ref" format above; nullopt if it is not one.
+std::optional<model::ActorRef> parse_actor_ref(std::string_view text);
+
 // The statuses as `viewer` sees them (author, audience label, content, counters, and whether
 // the viewer favourited, boosted or bookmarked each), read in one transaction. Statuses whose
 // author is gone are left out.

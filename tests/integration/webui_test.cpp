@@ -395,6 +395,34 @@ TEST_F(WebUi, FavouriteIsAFormThatTogglesAndReturnsToThePage)
     EXPECT_TRUE(contains(alice.get("/local").body, "aria-pressed=\"true\""));
 }
 
+TEST_F(WebUi, LockedMemberAcceptsAFollowRequestFromTheNotificationsPage)
+{
+    auto alice = web_member("alice");
+    auto settings = alice.get("/settings");
+    ASSERT_EQ(alice
+                  .post_form("/settings/profile",
+                      { { "csrf", csrf_of(settings) }, { "display_name", "Alice" }, { "note", "" },
+                          { "locked", "1" } })
+                  .status,
+        200);
+    auto bob = web_member("bob");
+    auto profile = bob.get("/@alice");
+    ASSERT_EQ(profile.status, 200) << profile;
+    auto asked = bob.post_form("/@alice/follow", { { "csrf", csrf_of(profile) } });
+    EXPECT_EQ(asked.status, 303) << asked;
+    EXPECT_TRUE(contains(bob.get("/@alice").body, "Demande d&#39;abonnement envoyée.")) << "pending";
+
+    auto notifications = alice.get("/notifications");
+    ASSERT_EQ(notifications.status, 200);
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(notifications.body, m, std::regex(R"re(name="ref" value="(local:\d+)")re")))
+        << notifications.body;
+    auto accepted = alice.post_form(
+        "/follow_requests/accept", { { "csrf", csrf_of(notifications) }, { "ref", m[1].str() } });
+    EXPECT_EQ(accepted.status, 303) << accepted;
+    EXPECT_TRUE(contains(bob.get("/@alice").body, "action=\"/@alice/unfollow\"")) << "now following";
+}
+
 TEST_F(WebUi, AdminTrustsAndRemovesAPeerThatTheCliThenLists)
 {
     create_account("admin", "admin", true);
