@@ -94,6 +94,14 @@ Response profile_page(Visit& v, const model::Account& me, const PathParams& p)
     if (s.local) {
         data.set("profession", model::profession_label(s.local->profession_code));
         data.set("note", s.local->note);
+        auto stats = api::account_stats(v.ctx, s.local->id);
+        if (!stats)
+            return error_page(v, stats.error());
+        Value counts = Value::object();
+        counts.set("statuses", std::to_string(stats->statuses));
+        counts.set("followers", std::to_string(stats->followers));
+        counts.set("following", std::to_string(stats->following));
+        data.set("counts", std::move(counts));
     } else if (s.remote) {
         data.set("note", Html { s.remote->summary_html }); // sanitised when fetched
     }

@@ -420,7 +420,9 @@ TEST_F(WebUi, LockedMemberAcceptsAFollowRequestFromTheNotificationsPage)
     auto accepted = alice.post_form(
         "/follow_requests/accept", { { "csrf", csrf_of(notifications) }, { "ref", m[1].str() } });
     EXPECT_EQ(accepted.status, 303) << accepted;
-    EXPECT_TRUE(contains(bob.get("/@alice").body, "action=\"/@alice/unfollow\"")) << "now following";
+    auto following = bob.get("/@alice");
+    EXPECT_TRUE(contains(following.body, "action=\"/@alice/unfollow\"")) << "now following";
+    EXPECT_TRUE(contains(following.body, "1 abonnés")) << following.body;
 }
 
 TEST_F(WebUi, AdminTrustsAndRemovesAPeerThatTheCliThenLists)
