@@ -73,7 +73,7 @@ async function fillRegistration(page, { username, identifier, password = "Mot-de
     await page.check("#agreement");
 }
 
-test("register, approved in the moderator queue, post, reply in a thread, switch language, sign out", async () => {
+test("register, approved in the moderator queue, sign in, post, reply in a thread, switch language, sign out", async () => {
     const applicant = await newPage();
     const page = applicant.page;
     const identifier = rpps("1000123456");
@@ -104,9 +104,14 @@ test("register, approved in the moderator queue, post, reply in a thread, switch
     await application.locator("button", { hasText: "Valider" }).click();
     await moderator.page.waitForSelector("text=Demande validée");
 
-    // The same session now opens the member pages: post to the instance.
+    // The applicant's session now opens the member pages; she signs out and in again through
+    // the login page, then posts to the instance.
     await page.goto(`${instance.baseUrl}/home`);
     assert.match(page.url(), /\/home$/);
+    await page.click("header form[action='/logout'] button");
+    await page.waitForURL(/\/login$/);
+    await signIn(page, "elodie", "Mot-de-passe-2024");
+    await page.waitForURL(/\/home$/);
     await page.fill("#status", "Bonjour à tous : quelqu'un a-t-il un protocole pour les ruptures de stock d'amoxicilline ?");
     await page.check("input[name=audience][value=instance]");
     await page.screenshot({ path: path.join(screenshots, "compose.png") });
