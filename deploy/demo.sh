@@ -72,7 +72,9 @@ cat <<EOF
   Confrère demo (pharmacy instance) at $base — Ctrl-C stops it
     admin account:  admin / $(cat "$password_file")   (kept in demo/admin-password)
 
-  Sign in (the web pages come with the web UI; the HTTP API works now, see docs/api.md):
+  In a browser: $base/  (sign in as admin; "Demander un compte" to apply, "Modération" for
+    the validation queue; English with the switch at the bottom of each page)
+  Or through the HTTP API (docs/api.md):
     curl -c demo/cookies -d login=admin -d "password=\$(cat demo/admin-password)" $base/auth/sign_in
   Apply as a pharmacist (RPPS with a valid check digit), then see the validation queue:
     curl -d username=alice -d email=alice@example.org -d password=motdepasse-long -d agreement=1 \\

@@ -18,6 +18,7 @@ build_packages=(
 test_packages=(
     libgtest-dev libgmock-dev libcpp-httplib-dev
     wrk openssl python3-mastodon
+    chromium
 )
 
 usage() { echo "usage: $0 [--test]" >&2; exit 2; }
@@ -31,8 +32,9 @@ case "${1-}" in
 esac
 [[ $# -le 1 ]] || usage
 
-# Node.js and npm run the Fedify interoperability tests (tests/interop) and the masto.js client
-# scenarios (tests/clients/masto). A Node.js already on
+# Node.js and npm run the Fedify interoperability tests (tests/interop), the masto.js client
+# scenarios (tests/clients/masto) and the browser tests (tests/browser, Playwright driving
+# Debian's chromium). A Node.js already on
 # the machine is kept (Fedify 1.5 needs Node >= 20; Debian 12's nodejs is 18): Debian's
 # packages are added only when the command is missing.
 if [[ ${1-} == --test ]]; then

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole test suite, as CI does: dependencies (with the test tools), an optimised (RelWithDebInfo) build
 # and its ctest, the interoperability tests against Fedify on that build (tests/interop), the
-# masto.js client scenarios on that build (tests/clients/masto), then an ASan + UBSan build and
+# masto.js client scenarios on that build (tests/clients/masto), the web UI in a real browser
+# (tests/browser, Playwright driving chromium), then an ASan + UBSan build and
 # its ctest. Prints the time of each stage and a summary; exits non-zero
 # if any stage failed. The benchmarks are not part of it (bench/).
 #
@@ -59,6 +60,13 @@ run_clients_masto() {
     CONFRERE_BINARY="$root/build/server/confrere" tests/clients/masto/run.sh
 }
 
+# The web UI in headless chromium against build/server/confrere. Its screenshots go to
+# build/screenshots (tests/browser/run.sh alone refreshes docs/screenshots).
+run_browser() {
+    CONFRERE_BINARY="$root/build/server/confrere" CONFRERE_SCREENSHOTS="$root/build/screenshots" \
+        tests/browser/run.sh
+}
+
 run_asan_ctest() {
     ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
         run_ctest build-asan
@@ -70,10 +78,12 @@ if stage "dependencies" deploy/install-deps.sh --test; then
         stage "tests (RelWithDebInfo)" run_ctest build
         stage "interop (Fedify)" run_interop
         stage "clients (masto.js)" run_clients_masto
+        stage "browser (Playwright)" run_browser
     else
         skip "tests (RelWithDebInfo)" "build failed"
         skip "interop (Fedify)" "build failed"
         skip "clients (masto.js)" "build failed"
+        skip "browser (Playwright)" "build failed"
     fi
     if [[ "${CONFRERE_SKIP_ASAN:-}" == 1 ]]; then
         skip "build (asan)" "CONFRERE_SKIP_ASAN=1"

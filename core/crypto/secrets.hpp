@@ -25,6 +25,9 @@ std::string random_token(std::size_t bytes = 32);
 // Lower-case hex SHA-256, for storing bearer secrets (never the secret itself).
 std::string sha256_hex(std::string_view data);
 
+// Lower-case hex HMAC-SHA256 (RFC 2104) of `data` under `key` (signed form tokens).
+std::string hmac_sha256_hex(std::string_view key, std::string_view data);
+
 // Constant-time comparison of two strings (CSRF tokens).
 bool constant_time_equal(std::string_view a, std::string_view b);
 

@@ -36,6 +36,15 @@ Status require_moderator(const model::Account& viewer)
     return ok();
 }
 
+Status require_admin(const model::Account& viewer)
+{
+    if (auto rc = require_active(viewer); !rc)
+        return rc;
+    if (viewer.role != model::Role::Admin)
+        return fail(ErrorKind::Forbidden, "This action is reserved for administrators.");
+    return ok();
+}
+
 bool is_discoverable_identity(const model::Account& account)
 {
     return account.state == model::AccountState::Active;

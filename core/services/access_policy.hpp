@@ -18,6 +18,9 @@ Status require_member_reader(const model::Account& viewer);
 // The viewer may run the validation queue: an active moderator or admin.
 Status require_moderator(const model::Account& viewer);
 
+// The viewer administers the instance (trusted peers, statistics): an active admin.
+Status require_admin(const model::Account& viewer);
+
 // The account may be discovered by federation (WebFinger, actor document): active only.
 bool is_discoverable_identity(const model::Account& account);
 

@@ -2,6 +2,7 @@
 
 #include "core/base/log.hpp"
 #include "core/crypto/secrets.hpp"
+#include "core/services/registration_service.hpp"
 
 namespace confrere::services {
 
@@ -15,7 +16,7 @@ const std::string& dummy_hash()
 }
 } // namespace
 
-Result<model::Account> AuthService::check_credentials(std::string_view login, std::string_view password)
+Result<std::optional<storage::Credentials>> AuthService::find_credentials(std::string_view login)
 {
     std::optional<storage::Credentials> credentials;
     Status found = store_.read([&](storage::Repositories& repos) -> Status {
@@ -27,13 +28,21 @@ Result<model::Account> AuthService::check_credentials(std::string_view login, st
     });
     if (!found)
         return forward(found);
-    if (!credentials) {
+    return credentials;
+}
+
+Result<model::Account> AuthService::check_credentials(std::string_view login, std::string_view password)
+{
+    auto credentials = find_credentials(login);
+    if (!credentials)
+        return forward(credentials);
+    if (!*credentials) {
         (void)crypto::verify_password(dummy_hash(), password);
         return fail(ErrorKind::Unauthorized, "Invalid login or password.");
     }
-    if (!crypto::verify_password(credentials->password_hash, password))
+    if (!crypto::verify_password((*credentials)->password_hash, password))
         return fail(ErrorKind::Unauthorized, "Invalid login or password.");
-    const model::Account& account = credentials->account;
+    const model::Account& account = (*credentials)->account;
     if (account.state == model::AccountState::Rejected)
         return fail(ErrorKind::Forbidden, "Your registration was not accepted.");
     if (account.state == model::AccountState::Suspended)
@@ -89,6 +98,31 @@ Result<Authenticated> AuthService::authenticate(std::string_view token)
 Status AuthService::sign_out(const model::Session& session)
 {
     return store_.write([&](storage::Repositories& repos) { return repos.sessions().remove(session.id); });
+}
+
+Status AuthService::change_password(const model::Account& account, std::string_view current_password,
+                                    std::string_view new_password)
+{
+    auto credentials = find_credentials(account.username);
+    if (!credentials)
+        return forward(credentials);
+    if (!*credentials || (*credentials)->account.id != account.id
+        || !crypto::verify_password((**credentials).password_hash, current_password))
+        return fail(ErrorKind::Unprocessable, "The current password is wrong.", {}, "current_password");
+    if (auto rc = validate_password(new_password); !rc)
+        return rc;
+    auto hash = crypto::hash_password(new_password);
+    if (!hash)
+        return forward(hash);
+    Status changed = store_.write([&](storage::Repositories& repos) -> Status {
+        if (auto rc = repos.accounts().update_password_hash(account.id, *hash, clock_.now()); !rc)
+            return rc;
+        return repos.sessions().remove_for_account(account.id);
+    });
+    if (!changed)
+        return changed;
+    log::info("password_changed", {{"account_id", account.id}});
+    return ok();
 }
 
 } // namespace confrere::services

@@ -45,7 +45,16 @@ public:
 
     Status sign_out(const model::Session& session);
 
+    // Replaces the account's password after checking the current one, and ends every session
+    // of the account in the same transaction (a stolen session stops with the old password):
+    // the member signs in again. Unprocessable (field "current_password") when the current
+    // password is wrong, (field "password") when the new one breaks validate_password's rules.
+    Status change_password(const model::Account& account, std::string_view current_password,
+                           std::string_view new_password);
+
 private:
+    Result<std::optional<storage::Credentials>> find_credentials(std::string_view login);
+
     storage::Store& store_;
     const Clock& clock_;
     IdGenerator& ids_;

@@ -197,45 +197,71 @@ Result<model::Precheck> RegistrationService::precheck(storage::Repositories& rep
     return result;
 }
 
+// Every field's rule, in the order the API reports the first failure; a field that depends on
+// another (the identifier on its kind, a student's attestation) is checked once that one is valid.
+std::vector<Error> RegistrationService::check_fields(const RegistrationRequest& r, CheckedFields& out) const
+{
+    std::vector<Error> errors;
+    auto check = [&errors](const Status& rc) {
+        if (!rc)
+            errors.push_back(rc.error());
+    };
+    check(validate_username(r.username));
+    check(validate_email(r.email));
+    check(validate_password(r.password));
+    if (!r.agreement)
+        errors.push_back(unprocessable("agreement", "You must accept the charter."));
+    auto kind = model::identifier_kind_from_string(r.identifier_kind);
+    if (!kind)
+        errors.push_back(unprocessable("identifier_kind", "Choose how you identify: rpps, adeli or student."));
+    bool student = kind == model::IdentifierKind::Student;
+    check(validate_name("first_name", r.first_name, true));
+    check(validate_name("last_name", r.last_name, true));
+    if (kind) {
+        auto identity = identifiers::parse(*kind, r.identifier);
+        if (identity)
+            out.identity = std::move(*identity);
+        else
+            errors.push_back(identity.error());
+    }
+    if (r.motivation.size() > 2000 || !text::is_valid_utf8(r.motivation))
+        errors.push_back(unprocessable("reason", "This text is too long or malformed."));
+    if (r.profession_code && !admitted(policy_, *r.profession_code))
+        errors.push_back(unprocessable("profession_code",
+            "This instance admits only the professions " + professions_list(policy_.professions) + "."));
+    bool bad_attestation = false;
+    if (r.attestation && !r.attestation->data.empty()) {
+        auto type = sniff_attestation_type(r.attestation->data);
+        if (type)
+            out.attestation = model::Attestation{*type, r.attestation->data};
+        else
+            errors.push_back(type.error());
+        bad_attestation = !type;
+    }
+    if (student && !r.profession_code)
+        errors.push_back(unprocessable(
+            "profession_code", "Students and interns must say which profession they train for."));
+    if (student && !out.attestation && !bad_attestation)
+        errors.push_back(unprocessable(
+            "attestation", "Students and interns must attach a school or internship attestation."));
+    return errors;
+}
+
+std::vector<Error> RegistrationService::field_errors(const RegistrationRequest& request) const
+{
+    CheckedFields ignored;
+    return check_fields(request, ignored);
+}
+
 Result<model::Account> RegistrationService::register_applicant(const RegistrationRequest& r)
 {
     if (!policy_.registrations_open)
         return fail(ErrorKind::Forbidden, "Registrations are closed on this instance.");
-    if (auto rc = validate_credentials(r.username, r.email, r.password); !rc)
-        return forward(rc);
-    if (!r.agreement)
-        return std::unexpected(unprocessable("agreement", "You must accept the charter."));
-    auto kind = model::identifier_kind_from_string(r.identifier_kind);
-    if (!kind)
-        return std::unexpected(unprocessable(
-            "identifier_kind", "Choose how you identify: rpps, adeli or student."));
-    bool student = *kind == model::IdentifierKind::Student;
-    if (auto rc = validate_name("first_name", r.first_name, true); !rc)
-        return forward(rc);
-    if (auto rc = validate_name("last_name", r.last_name, true); !rc)
-        return forward(rc);
-    auto identity = identifiers::parse(*kind, r.identifier);
-    if (!identity)
-        return forward(identity);
-    if (r.motivation.size() > 2000 || !text::is_valid_utf8(r.motivation))
-        return std::unexpected(unprocessable("reason", "This text is too long or malformed."));
-    if (r.profession_code && !admitted(policy_, *r.profession_code))
-        return std::unexpected(unprocessable(
-            "profession_code", "This instance admits only the professions " +
-                                   professions_list(policy_.professions) + "."));
-    std::optional<model::Attestation> attestation;
-    if (r.attestation && !r.attestation->data.empty()) {
-        auto type = sniff_attestation_type(r.attestation->data);
-        if (!type)
-            return forward(type);
-        attestation = model::Attestation{*type, r.attestation->data};
-    }
-    if (student && !r.profession_code)
-        return std::unexpected(unprocessable(
-            "profession_code", "Students and interns must say which profession they train for."));
-    if (student && !attestation)
-        return std::unexpected(unprocessable(
-            "attestation", "Students and interns must attach a school or internship attestation."));
+    CheckedFields checked;
+    if (auto errors = check_fields(r, checked); !errors.empty())
+        return std::unexpected(std::move(errors.front()));
+    auto identity = std::move(checked.identity);
+    auto attestation = std::move(checked.attestation);
 
     auto prepared = prepare_new(r.username, r.email, r.password);
     if (!prepared)

@@ -55,6 +55,11 @@ public:
     // invalid or taken field; Forbidden if registrations are closed. Nothing is stored on error.
     Result<model::Account> register_applicant(const RegistrationRequest& request);
 
+    // Every field error of the request at once (a form shows each next to its field), in the
+    // order register_applicant reports the first; empty when every field is valid. Availability
+    // of the username and e-mail is checked only when registering.
+    std::vector<Error> field_errors(const RegistrationRequest& request) const;
+
     // An operator's account (CLI): any role, optionally active at once.
     // Unprocessable for an invalid or taken username/e-mail.
     Result<model::Account> create_account(const AccountCreation& request);
@@ -65,6 +70,13 @@ public:
                                      std::string_view first_name, std::string_view last_name) const;
 
 private:
+    // What check_fields parsed on the way, for the insert.
+    struct CheckedFields {
+        std::optional<model::ProfessionalIdentity> identity;
+        std::optional<model::Attestation> attestation;
+    };
+    std::vector<Error> check_fields(const RegistrationRequest& request, CheckedFields& out) const;
+
     // Runs inside the insert's transaction (the pre-check reads the directory there).
     using BeforeInsert = std::function<Status(storage::Repositories&, storage::NewAccount&)>;
 

@@ -591,16 +591,21 @@ Result<std::vector<model::Follow>> SocialService::follow_requests(const model::A
     return result;
 }
 
+bool can_announce(const model::Account& actor, const model::Status& status)
+{
+    // A group post stays in its group, even for its author.
+    if (status.audience == Audience::Group)
+        return false;
+    return status.author == model::local_actor(actor.id) || status.audience == Audience::Instance;
+}
+
 Result<model::Interaction> SocialService::interact(
     const model::Account& actor, model::InteractionKind kind, Id status_id)
 {
     auto target = status(actor, status_id);
     if (!target)
         return forward(target);
-    bool own = target->author == model::local_actor(actor.id);
-    // A group post stays in its group, even for its author.
-    if (kind == model::InteractionKind::Announce && target->audience != Audience::Instance
-        && (!own || target->audience == Audience::Group))
+    if (kind == model::InteractionKind::Announce && !can_announce(actor, *target))
         return fail(
             ErrorKind::Unprocessable, "This post is restricted to its audience and cannot be boosted.");
     model::Interaction result;

@@ -100,6 +100,11 @@ Result<bool> can_read(
 Result<bool> is_group_member(
     storage::Repositories& repos, model::ActorRef actor, std::optional<model::ActorRef> group);
 
+// Whether `actor` may Announce (boost) a status it can read: an Announce shows the status to the
+// announcer's followers, so only Instance statuses (shown again inside the instance) and one's
+// own may be boosted.
+bool can_announce(const model::Account& actor, const model::Status& status);
+
 class SocialService {
 public:
     using Renderer = std::function<std::string(std::string_view text)>;

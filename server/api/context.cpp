@@ -7,23 +7,21 @@ namespace confrere::server::api {
 
 std::optional<std::string> session_cookie(const http::Request& req)
 {
-    auto header = req.header("cookie");
-    if (!header)
-        return std::nullopt;
-    std::string_view rest = *header;
-    while (!rest.empty()) {
-        auto semi = rest.find(';');
-        std::string_view part = rest.substr(0, semi);
-        while (!part.empty() && part.front() == ' ')
-            part.remove_prefix(1);
-        auto eq = part.find('=');
-        if (eq != std::string_view::npos && part.substr(0, eq) == kSessionCookie)
-            return std::string(part.substr(eq + 1));
-        if (semi == std::string_view::npos)
-            break;
-        rest.remove_prefix(semi + 1);
-    }
-    return std::nullopt;
+    return req.cookie(kSessionCookie);
+}
+
+std::string cookie_header(const Context& ctx, std::string_view name, std::string_view value, std::int64_t max_age)
+{
+    std::string cookie = std::string(name) + "=" + std::string(value) +
+                         "; Path=/; HttpOnly; SameSite=Lax; Max-Age=" + std::to_string(max_age);
+    if (ctx.secure_cookies)
+        cookie += "; Secure";
+    return cookie;
+}
+
+std::string session_cookie_header(const Context& ctx, std::string_view value, std::int64_t max_age)
+{
+    return cookie_header(ctx, kSessionCookie, value, max_age);
 }
 
 std::optional<http::Response> refuse_if_rate_limited(Context& ctx, const http::Request& req,

@@ -9,6 +9,7 @@
 #include "core/services/social_service.hpp"
 #include "core/services/moderation_service.hpp"
 #include "core/services/oauth_service.hpp"
+#include "core/services/peer_service.hpp"
 #include "core/services/registration_service.hpp"
 #include "federation/actor_resolver.hpp"
 #include "federation/inbox.hpp"
@@ -50,6 +51,7 @@ struct Context {
     Social* social = nullptr;    // set before the routes are registered
     services::OAuthService* oauth = nullptr;  // set before the routes are registered
     services::GroupService* groups = nullptr;  // set before the routes are registered
+    services::PeerService* peers = nullptr;   // set before the routes are registered
 };
 
 // The caller's identity, from `Authorization: Bearer` (a session or an OAuth access token) or
@@ -90,5 +92,12 @@ Result<std::optional<model::Account>> find_account_by_username(Context& ctx, std
 std::optional<std::string> session_cookie(const http::Request& req);
 
 inline constexpr const char* kSessionCookie = "confrere_session";
+
+// A Set-Cookie value that stores (or, with max_age 0, clears) one of our cookies: never
+// readable by scripts (HttpOnly), sent on top-level navigations (SameSite=Lax), Secure when the
+// base URL is https.
+std::string cookie_header(const Context& ctx, std::string_view name, std::string_view value, std::int64_t max_age);
+// cookie_header for the session cookie.
+std::string session_cookie_header(const Context& ctx, std::string_view value, std::int64_t max_age);
 
 } // namespace confrere::server::api

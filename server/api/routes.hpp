@@ -4,6 +4,7 @@
 #include "server/api/account_json.hpp"
 #include "core/services/search_service.hpp"
 #include "server/api/context.hpp"
+#include "server/http/form.hpp"
 #include "server/http/router.hpp"
 
 namespace confrere::server::api {
@@ -73,6 +74,27 @@ Result<AccountStats> account_stats(Context& ctx, Id account_id);
 // (search v2 and GET /api/v1/accounts/search alike).
 Result<services::SearchResults> find_accounts(
     Context& ctx, const model::Account& reader, const services::SearchRequest& request, bool resolve);
+
+// A member's handle, "user" or "user@host" (no leading '@'): an active local account, or a
+// remote actor looked up through WebFinger on a trusted peer when not known yet; nullopt if none.
+std::optional<model::ActorRef> resolve_handle(Context& ctx, std::string_view handle);
+// Who a status's text names (@user, @user@host), at most 20 accounts, resolved by
+// resolve_handle, and the groups it names (a group here or a Group actor of a trusted peer);
+// unknown handles are left out.
+struct Mentioned {
+    std::vector<model::ActorRef> actors;
+    std::vector<model::ActorRef> groups;
+};
+Mentioned resolve_mentions(Context& ctx, std::string_view text);
+// Sets a post's mentions and its group, for the API and the web alike: `group_id` (an id, may
+// be empty), else the group the text mentions (FEP-1b12: mentioning a group posts into it;
+// never for a direct message). NotFound (field "group_id") for an unknown group; Unprocessable
+// when the text names two groups.
+Status address_post(Context& ctx, services::PostRequest& post, std::string_view group_id);
+
+// The fields of a registration form or JSON body (POST /api/v1/accounts and the web page
+// alike). Unprocessable (field "profession_code") for a code that is not a number up to 99.
+Result<services::RegistrationRequest> registration_request(const http::Params& params);
 
 // Parses a decimal id from a path parameter; NotFound if it is not one (ids are opaque).
 Result<Id> parse_id(std::string_view text);

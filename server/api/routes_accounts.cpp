@@ -41,6 +41,30 @@ Result<AccountStats> account_stats(Context& ctx, Id account_id)
     return stats;
 }
 
+Result<services::RegistrationRequest> registration_request(const http::Params& params)
+{
+    services::RegistrationRequest r;
+    r.username = params.get_or("username");
+    r.email = params.get_or("email");
+    r.password = params.get_or("password");
+    r.first_name = params.get_or("first_name");
+    r.last_name = params.get_or("last_name");
+    r.identifier_kind = params.get_or("identifier_kind");
+    r.identifier = params.get_or("identifier");
+    r.locale = params.get_or("locale", "fr");
+    r.motivation = params.get_or("reason");
+    r.agreement = params.flag("agreement");
+    if (auto code = params.get("profession_code"); code && !code->empty()) {
+        auto parsed = parse_id(*code);
+        if (!parsed || *parsed > 99)
+            return fail(ErrorKind::Unprocessable, "Unknown profession code.", {}, "profession_code");
+        r.profession_code = static_cast<int>(*parsed);
+    }
+    if (auto file = params.files.find("attestation"); file != params.files.end())
+        r.attestation = model::Attestation{file->second.content_type, file->second.data};
+    return r;
+}
+
 namespace {
 
 Response handle_register(Context& ctx, const Request& req)
@@ -50,26 +74,10 @@ Response handle_register(Context& ctx, const Request& req)
     auto params = http::parse_params(req);
     if (!params)
         return http::error_response(params.error());
-    services::RegistrationRequest r;
-    r.username = params->get_or("username");
-    r.email = params->get_or("email");
-    r.password = params->get_or("password");
-    r.first_name = params->get_or("first_name");
-    r.last_name = params->get_or("last_name");
-    r.identifier_kind = params->get_or("identifier_kind");
-    r.identifier = params->get_or("identifier");
-    r.locale = params->get_or("locale", "fr");
-    r.motivation = params->get_or("reason");
-    r.agreement = params->flag("agreement");
-    if (auto code = params->get("profession_code"); code && !code->empty()) {
-        auto parsed = parse_id(*code);
-        if (!parsed || *parsed > 99)
-            return http::error_response(Error{ErrorKind::Unprocessable, "Unknown profession code.", {}, "profession_code"});
-        r.profession_code = static_cast<int>(*parsed);
-    }
-    if (auto file = params->files.find("attestation"); file != params->files.end())
-        r.attestation = model::Attestation{file->second.content_type, file->second.data};
-    auto account = ctx.registrations.register_applicant(r);
+    auto r = registration_request(*params);
+    if (!r)
+        return http::error_response(r.error());
+    auto account = ctx.registrations.register_applicant(*r);
     if (!account)
         return http::error_response(account.error());
     rapidjson::StringBuffer buf;

@@ -11,15 +11,6 @@ using http::Response;
 
 namespace {
 
-std::string session_cookie_header(const Context& ctx, std::string_view value, std::int64_t max_age)
-{
-    std::string cookie = std::string(kSessionCookie) + "=" + std::string(value) +
-                         "; Path=/; HttpOnly; SameSite=Lax; Max-Age=" + std::to_string(max_age);
-    if (ctx.secure_cookies)
-        cookie += "; Secure";
-    return cookie;
-}
-
 Response handle_sign_in(Context& ctx, const Request& req)
 {
     if (auto refused = refuse_if_rate_limited(ctx, req, {"sign_in", ctx.config.sign_in_attempts, ctx.config.sign_in_window}))

@@ -15,23 +15,21 @@ using http::Request;
 using http::Response;
 using model::ActorRef;
 
-namespace {
-
-template <class T> Status as_status(const Result<T>& r)
+std::optional<ActorRef> resolve_handle(Context& ctx, std::string_view handle)
 {
-    if (!r)
-        return forward(r);
-    return ok();
+    auto at = handle.find('@');
+    if (at == std::string_view::npos || handle.substr(at + 1) == ctx.host) {
+        auto account = find_account_by_username(ctx, handle.substr(0, at));
+        if (account && *account && services::is_discoverable_identity(**account))
+            return model::local_actor((*account)->id);
+        return std::nullopt;
+    }
+    auto remote = ctx.social->resolver.resolve_handle(handle);
+    if (remote)
+        return model::remote_actor(remote->id);
+    return std::nullopt;
 }
 
-// Who a text names: accounts and actors, and groups (FEP-1b12: mentioning a group posts into it).
-struct Mentioned {
-    std::vector<ActorRef> actors;
-    std::vector<ActorRef> groups;
-};
-
-// @user (local) and @user@host (remote, resolved through WebFinger when not known yet); a
-// handle may name a group here or a Group actor elsewhere.
 Mentioned resolve_mentions(Context& ctx, std::string_view text)
 {
     Mentioned found;
@@ -53,23 +51,26 @@ Mentioned resolve_mentions(Context& ctx, std::string_view text)
         i = end;
         if (handle.empty())
             continue;
-        auto at = handle.find('@');
-        if (at == std::string::npos || handle.substr(at + 1) == ctx.host) {
-            std::string name = handle.substr(0, at);
-            auto account = find_account_by_username(ctx, name);
-            if (account && *account && services::is_discoverable_identity(**account)) {
-                refs.push_back(model::local_actor((*account)->id));
+        auto ref = resolve_handle(ctx, handle);
+        if (!ref) {
+            // Not an account: perhaps a group here (groups share the namespace of usernames).
+            auto at = handle.find('@');
+            if (at != std::string::npos && handle.substr(at + 1) != ctx.host)
                 continue;
-            }
+            std::string name = handle.substr(0, at);
             auto group = storage::read_value(
                 ctx.store, [&](storage::Repositories& repos) { return repos.groups().find_by_name(name); });
             if (group && *group)
                 found.groups.push_back(model::local_actor((*group)->id));
             continue;
         }
-        auto remote = ctx.social->resolver.resolve_handle(handle);
-        if (remote)
-            (remote->type == "Group" ? found.groups : refs).push_back(model::remote_actor(remote->id));
+        bool is_group = false;
+        if (!ref->local) {
+            auto actor = storage::read_value(
+                ctx.store, [&](storage::Repositories& repos) { return repos.remote_actors().find_by_id(ref->id); });
+            is_group = actor && *actor && (*actor)->type == "Group";
+        }
+        (is_group ? found.groups : refs).push_back(*ref);
     }
     return found;
 }
@@ -87,6 +88,34 @@ Result<ActorRef> group_param(Context& ctx, std::string_view value)
     if (!*group)
         return std::unexpected(missing);
     return **group;
+}
+
+Status address_post(Context& ctx, services::PostRequest& post, std::string_view group_id)
+{
+    Mentioned mentioned = resolve_mentions(ctx, post.text);
+    post.mentions = std::move(mentioned.actors);
+    if (!group_id.empty()) {
+        auto ref = group_param(ctx, group_id);
+        if (!ref)
+            return forward(ref);
+        post.group = *ref;
+    } else if (!mentioned.groups.empty() && post.audience != model::Audience::Direct) {
+        // Mentioning a group posts into it, as Mastodon users do with Lemmy communities.
+        if (mentioned.groups.size() > 1)
+            return fail(ErrorKind::Unprocessable, "A post goes into one group at a time.", {}, "status");
+        post.group = mentioned.groups.front();
+    }
+    return ok();
+}
+
+
+namespace {
+
+template <class T> Status as_status(const Result<T>& r)
+{
+    if (!r)
+        return forward(r);
+    return ok();
 }
 
 Response handle_post_status(Context& ctx, const Request& req)
@@ -114,20 +143,8 @@ Response handle_post_status(Context& ctx, const Request& req)
                 Error { ErrorKind::NotFound, "Record not found", {}, "in_reply_to_id" });
         post.in_reply_to = *id;
     }
-    Mentioned mentioned = resolve_mentions(ctx, post.text);
-    post.mentions = std::move(mentioned.actors);
-    if (auto group = params->get("group_id"); group && !group->empty()) {
-        auto ref = group_param(ctx, *group);
-        if (!ref)
-            return http::error_response(ref.error());
-        post.group = *ref;
-    } else if (!mentioned.groups.empty() && post.audience != model::Audience::Direct) {
-        // Mentioning a group posts into it, as Mastodon users do with Lemmy communities.
-        if (mentioned.groups.size() > 1)
-            return http::error_response(
-                Error { ErrorKind::Unprocessable, "A post goes into one group at a time.", {}, "status" });
-        post.group = mentioned.groups.front();
-    }
+    if (auto addressed = address_post(ctx, post, params->get_or("group_id")); !addressed)
+        return http::error_response(addressed.error());
     post.idempotency_key = std::string(req.header("idempotency-key").value_or(""));
     auto status = ctx.social->social.post(caller->auth.account, std::move(post));
     if (!status)

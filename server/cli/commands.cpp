@@ -1,5 +1,7 @@
 #include "server/cli/commands.hpp"
 
+#include "core/services/statistics.hpp"
+
 #include "core/base/log.hpp"
 #include "core/crypto/secrets.hpp"
 #include "core/services/directory_service.hpp"
@@ -7,6 +9,7 @@
 #include "core/services/moderation_service.hpp"
 #include "core/services/peer_service.hpp"
 #include "core/services/registration_service.hpp"
+#include "core/services/statistics.hpp"
 #include "server/cli/serve.hpp"
 #include "server/config/config.hpp"
 #include "storage/store.hpp"
@@ -335,25 +338,19 @@ int run(int argc, char** argv)
 
     auto* stats = admin->add_subcommand("stats", "Show aggregated statistics");
     stats->callback(with_env([&](AdminEnv& env) -> Status {
-        return env.store->read([](storage::Repositories& repos) -> Status {
-            for (auto state : {model::AccountState::Active, model::AccountState::Pending,
-                               model::AccountState::Rejected, model::AccountState::Suspended}) {
-                auto n = repos.accounts().count(state);
-                if (!n)
-                    return forward(n);
-                std::cout << "accounts." << model::to_string(state) << " " << *n << "\n";
-            }
-            auto current = repos.directory().current_import();
-            if (!current)
-                return forward(current);
-            if (*current)
-                std::cout << "directory.import " << (*current)->source_name << " at "
-                          << format_iso8601((*current)->imported_at) << ", " << (*current)->entries
-                          << " professionals, " << (*current)->flagged_members << " flagged members\n";
-            else
-                std::cout << "directory.import none\n";
-            return ok();
-        });
+        auto figures = services::instance_statistics(*env.store);
+        if (!figures)
+            return forward(figures);
+        std::cout << "accounts.active " << figures->active << "\n"
+                  << "accounts.pending " << figures->pending << "\n"
+                  << "accounts.rejected " << figures->rejected << "\n"
+                  << "accounts.suspended " << figures->suspended << "\n";
+        if (const auto& d = figures->directory)
+            std::cout << "directory.import " << d->source_name << " at " << format_iso8601(d->imported_at) << ", "
+                      << d->entries << " professionals, " << d->flagged_members << " flagged members\n";
+        else
+            std::cout << "directory.import none\n";
+        return ok();
     }));
 
     try {

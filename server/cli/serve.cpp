@@ -14,6 +14,7 @@
 #include "federation/outbox.hpp"
 #include "server/api/routes.hpp"
 #include "server/http/server.hpp"
+#include "server/web/routes.hpp"
 
 #include <fstream>
 
@@ -110,7 +111,14 @@ int serve(const Config& config, const std::filesystem::path& port_file)
     ctx.social = &social_context;
     ctx.oauth = &oauth;
     ctx.groups = &groups;
+    ctx.peers = &peers;
     api::register_all_routes(router, ctx);
+    auto web_ui = web::WebUi::load();
+    if (!web_ui) {
+        log::error("webui_load_failed", {{"reason", web_ui.error().public_message}});
+        return 1;
+    }
+    web::register_web_routes(router, ctx, **web_ui);
     api::StreamingHub streaming(ctx);
     streaming.set_notification_renderer(api::notification_entity);
     streaming.register_routes(router);

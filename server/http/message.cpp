@@ -22,6 +22,27 @@ std::optional<std::string> Request::query_param(std::string_view name) const
     return std::nullopt;
 }
 
+std::optional<std::string> Request::cookie(std::string_view name) const
+{
+    auto cookies = header("cookie");
+    if (!cookies)
+        return std::nullopt;
+    std::string_view rest = *cookies;
+    while (!rest.empty()) {
+        auto semi = rest.find(';');
+        std::string_view part = rest.substr(0, semi);
+        while (!part.empty() && part.front() == ' ')
+            part.remove_prefix(1);
+        auto eq = part.find('=');
+        if (eq != std::string_view::npos && part.substr(0, eq) == name)
+            return std::string(part.substr(eq + 1));
+        if (semi == std::string_view::npos)
+            break;
+        rest.remove_prefix(semi + 1);
+    }
+    return std::nullopt;
+}
+
 int status_for(ErrorKind kind)
 {
     switch (kind) {

@@ -28,6 +28,8 @@ struct Request {
 
     // First value of a header (name in lower case), or nullopt.
     std::optional<std::string_view> header(std::string_view lower_name) const;
+    // The value of cookie `name` from the Cookie header, or nullopt.
+    std::optional<std::string> cookie(std::string_view name) const;
     // First value of a query parameter, percent-decoded ('+' as space), or nullopt.
     std::optional<std::string> query_param(std::string_view name) const;
 };

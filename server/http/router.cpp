@@ -58,7 +58,13 @@ Router::Match Router::match(std::string_view method, std::string_view path) cons
         bool matched = true;
         for (std::size_t i = 0; i < segments.size() && matched; ++i) {
             const std::string& seg = route.segments[i];
-            if (seg.starts_with(':')) {
+            if (seg.starts_with("@:")) {
+                // "@:name" takes a segment starting with '@' (Mastodon's /@username pages).
+                if (segments[i].size() < 2 || segments[i].front() != '@')
+                    matched = false;
+                else
+                    params.emplace(seg.substr(2), std::string(segments[i].substr(1)));
+            } else if (seg.starts_with(':')) {
                 if (segments[i].empty())
                     matched = false;
                 else

@@ -27,7 +27,9 @@ struct RouteLimits {
 class Router {
 public:
     // Registers a handler. Literal segments win over `:param` segments, so
-    // "/accounts/verify_credentials" and "/accounts/:id" can coexist.
+    // "/accounts/verify_credentials" and "/accounts/:id" can coexist. An `@:param` segment
+    // takes a segment starting with '@' and binds what follows it ("/@:username"); it counts
+    // as a literal one.
     void add(std::string_view method, std::string_view pattern, Handler handler, RouteLimits limits = {});
     // Registers a route whose requests first try `fast` on the I/O thread.
     void add(std::string_view method, std::string_view pattern, FastPath fast, Handler handler);

@@ -16,6 +16,13 @@ protected:
     static void SetUpTestSuite() { ASSERT_TRUE(init_crypto()); }
 };
 
+// RFC 4231, test case 2.
+TEST_F(SecretsTest, HmacSha256MatchesTheKnownAnswer)
+{
+    EXPECT_EQ(crypto::hmac_sha256_hex("Jefe", "what do ya want for nothing?"),
+        "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+}
+
 TEST_F(SecretsTest, HashedPasswordVerifies)
 {
     auto hash = hash_password("correct horse battery staple");

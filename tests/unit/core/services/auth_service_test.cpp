@@ -216,6 +216,37 @@ TEST_F(AuthServiceTest, SignOutEndsOnlyThatSession)
     EXPECT_TRUE(auth().authenticate(laptop->token));
 }
 
+TEST_F(AuthServiceTest, ChangedPasswordSignsInAndEndsEverySession)
+{
+    model::Account alice = member(pharmacist_alice());
+    auto phone = auth().sign_in("alice", pharmacist_alice().password);
+    ASSERT_TRUE(phone) << describe(phone);
+    auto changed = auth().change_password(alice, pharmacist_alice().password, "a brand new secret");
+    ASSERT_TRUE(changed) << describe(changed);
+    EXPECT_FALSE(auth().authenticate(phone->token));
+    EXPECT_FALSE(auth().sign_in("alice", pharmacist_alice().password));
+    EXPECT_TRUE(auth().sign_in("alice", "a brand new secret"));
+}
+
+TEST_F(AuthServiceTest, PasswordChangeWithAWrongCurrentPasswordChangesNothing)
+{
+    model::Account alice = member(pharmacist_alice());
+    auto refused = auth().change_password(alice, "not the password", "a brand new secret");
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().kind, ErrorKind::Unprocessable);
+    EXPECT_EQ(refused.error().field, "current_password");
+    EXPECT_TRUE(auth().sign_in("alice", pharmacist_alice().password));
+}
+
+TEST_F(AuthServiceTest, TooShortNewPasswordIsRefusedOnItsField)
+{
+    model::Account alice = member(pharmacist_alice());
+    auto refused = auth().change_password(alice, pharmacist_alice().password, "short");
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().field, "password");
+    EXPECT_TRUE(auth().sign_in("alice", pharmacist_alice().password));
+}
+
 TEST_F(AuthServiceTest, StoredTokenHashIsTheSha256OfTheTokenNeverTheToken)
 {
     member(pharmacist_alice());

@@ -61,6 +61,26 @@ protected:
 
 // --- Field validation ---------------------------------------------------------------------
 
+TEST_F(RegistrationServiceTest, FieldErrorsListsEveryBadFieldInTheOrderTheFirstIsReported)
+{
+    auto r = registration_request(pharmacist_alice());
+    r.username = "alice.dupont";
+    r.password = "short";
+    r.identifier.back() = r.identifier.back() == '0' ? '1' : '0';
+    r.agreement = false;
+    auto errors = fx().registrations().field_errors(r);
+    std::vector<std::string> fields;
+    for (const Error& e : errors)
+        fields.push_back(e.field);
+    EXPECT_EQ(fields, (std::vector<std::string> { "username", "password", "agreement", "identifier" }));
+    expect_refused(r, "username");
+}
+
+TEST_F(RegistrationServiceTest, FieldErrorsIsEmptyForAValidRequest)
+{
+    EXPECT_TRUE(fx().registrations().field_errors(registration_request(pharmacist_alice())).empty());
+}
+
 TEST_F(RegistrationServiceTest, UsernameWithPunctuationIsRefused)
 {
     auto r = registration_request(pharmacist_alice());

@@ -189,4 +189,17 @@ TEST(RouterFastPath, ARouteWithAFastPathExposesItAndItsHandler)
 }
 
 } // namespace
+TEST(Router, AtParameterTakesOnlySegmentsStartingWithAt)
+{
+    Router router;
+    router.add("GET", "/@:username", named("profile"));
+    router.add("GET", "/home", named("home"));
+    EXPECT_EQ(matched(router, "GET", "/@alice"), "profile");
+    EXPECT_EQ(router.match("GET", "/@alice").params.at("username"), "alice");
+    EXPECT_EQ(router.match("GET", "/@bob@soins.example").params.at("username"), "bob@soins.example");
+    EXPECT_EQ(matched(router, "GET", "/alice"), "(404)");
+    EXPECT_EQ(matched(router, "GET", "/@"), "(404)");
+    EXPECT_EQ(matched(router, "GET", "/home"), "home");
+}
+
 } // namespace confrere::server::http

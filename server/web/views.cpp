@@ -1,0 +1,181 @@
+#include "server/web/views.hpp"
+
+#include "core/services/social_service.hpp"
+#include "server/api/routes.hpp"
+#include "server/web/i18n.hpp"
+
+#include <map>
+
+namespace confrere::server::web {
+
+Value actor_value(const model::Account& account)
+{
+    Value v = Value::object();
+    v.set("name", account.display_name.empty() ? account.username : account.display_name);
+    v.set("handle", "@" + account.username);
+    v.set("url", "/@" + account.username);
+    v.set("local", true);
+    return v;
+}
+
+Value actor_value(const model::RemoteActor& actor)
+{
+    Value v = Value::object();
+    v.set("name", actor.display_name.empty() ? actor.username : actor.display_name);
+    std::string handle = actor.username + "@" + actor.host;
+    v.set("handle", "@" + handle);
+    v.set("url", "/@" + handle);
+    v.set("local", false);
+    return v;
+}
+
+Value audience_value(model::Audience audience, const Catalogue& texts)
+{
+    std::string name(model::to_string(audience));
+    Value v = Value::object();
+    v.set("label", texts.text("audience." + name));
+    v.set("name", std::move(name));
+    return v;
+}
+
+std::string display_time(TimePoint t)
+{
+    std::string iso = format_iso8601(t); // 2026-03-01T14:05:09.123Z
+    if (iso.size() < 16)
+        return iso;
+    return iso.substr(0, 10) + " " + iso.substr(11, 5);
+}
+
+Result<std::optional<Value>> find_actor_value(storage::Repositories& repos, model::ActorRef ref)
+{
+    if (ref.local) {
+        auto account = repos.accounts().find_by_id(ref.id);
+        if (!account)
+            return forward(account);
+        return *account ? std::optional<Value>(actor_value(**account)) : std::nullopt;
+    }
+    auto actor = repos.remote_actors().find_by_id(ref.id);
+    if (!actor)
+        return forward(actor);
+    return *actor ? std::optional<Value>(actor_value(**actor)) : std::nullopt;
+}
+
+Result<Value::List> actor_values(api::Context& ctx, const std::vector<model::ActorRef>& refs)
+{
+    Value::List out;
+    auto done = ctx.store.read([&](storage::Repositories& repos) -> Status {
+        for (model::ActorRef ref : refs) {
+            auto found = find_actor_value(repos, ref);
+            if (!found)
+                return forward(found);
+            if (!*found)
+                continue;
+            (*found)->set("ref", std::string(ref.local ? "local:" : "remote:") + std::to_string(ref.id));
+            out.push_back(std::move(**found));
+        }
+        return ok();
+    });
+    if (!done)
+        return forward(done);
+    return out;
+}
+
+std::optional<model::ActorRef> parse_actor_ref(std::string_view text)
+{
+    bool local = text.starts_with("local:");
+    if (!local && !text.starts_with("remote:"))
+        return std::nullopt;
+    auto id = api::parse_id(text.substr(local ? 6 : 7));
+    if (!id)
+        return std::nullopt;
+    return model::ActorRef { *id, local };
+}
+
+namespace {
+
+// Authors of a page are looked up once each.
+class AuthorCache {
+public:
+    explicit AuthorCache(storage::Repositories& repos)
+        : repos_(repos)
+    { }
+
+    Result<const Value*> get(model::ActorRef ref)
+    {
+        auto key = std::make_pair(ref.id, ref.local);
+        if (auto it = cache_.find(key); it != cache_.end())
+            return it->second ? &*it->second : nullptr;
+        auto found = find_actor_value(repos_, ref);
+        if (!found)
+            return forward(found);
+        auto& slot = cache_[key] = std::move(*found);
+        return slot ? &*slot : nullptr;
+    }
+
+private:
+    storage::Repositories& repos_;
+    std::map<std::pair<Id, bool>, std::optional<Value>> cache_;
+};
+
+Status add_interactions(
+    storage::Repositories& repos, const model::Account& viewer, const model::Status& s, Value& v)
+{
+    for (auto kind : { model::InteractionKind::Like, model::InteractionKind::Announce }) {
+        bool like = kind == model::InteractionKind::Like;
+        auto count = repos.interactions().count(kind, s.id);
+        if (!count)
+            return forward(count);
+        auto mine = repos.interactions().find(kind, model::local_actor(viewer.id), s.id);
+        if (!mine)
+            return forward(mine);
+        v.set(like ? "favourites" : "boosts", std::to_string(*count));
+        v.set(like ? "favourited" : "boosted", mine->has_value());
+    }
+    auto bookmark = repos.bookmarks().find(viewer.id, s.id);
+    if (!bookmark)
+        return forward(bookmark);
+    v.set("bookmarked", bookmark->has_value());
+    return ok();
+}
+
+} // namespace
+
+Result<Value::List> status_values(api::Context& ctx, const model::Account& viewer,
+    const std::vector<model::Status>& statuses, const Catalogue& texts)
+{
+    Value::List out;
+    out.reserve(statuses.size());
+    auto done = ctx.store.read([&](storage::Repositories& repos) -> Status {
+        AuthorCache authors(repos);
+        for (const model::Status& s : statuses) {
+            auto author = authors.get(s.author);
+            if (!author)
+                return forward(author);
+            if (*author == nullptr)
+                continue;
+            Value v = Value::object();
+            std::string id = std::to_string(s.id);
+            v.set("id", id);
+            v.set("url", "/statuses/" + id);
+            v.set("author", **author);
+            v.set("audience", audience_value(s.audience, texts));
+            v.set("content", Html { s.content_html });
+            v.set("summary", s.summary);
+            v.set("published", format_iso8601(s.published));
+            v.set("published_display", display_time(s.published));
+            v.set("reply", s.in_reply_to_id.has_value() || !s.in_reply_to_uri.empty());
+            v.set("focus", false); // a section looks names up the stack: say it for each
+            v.set("own", s.author == model::local_actor(viewer.id));
+            v.set("boostable", services::can_announce(viewer, s));
+            if (auto rc = add_interactions(repos, viewer, s, v); !rc)
+                return rc;
+            out.push_back(std::move(v));
+        }
+        return ok();
+    });
+    if (!done)
+        return forward(done);
+    return out;
+}
+
+} // namespace confrere::server::web
