@@ -47,14 +47,19 @@ std::string_view name_of(Reader reader)
 //   visible:   the reader finds the post through the client API of its own instance; for a
 //              reader on a trusted peer, the author's instance also serves the Note to a GET
 //              signed by that reader (the same rule, asked from the other side).
-//   delivered: the author's instance queued the Create to an inbox on the reader's instance
-//              (its own or the instance's shared inbox: the receiving instance then decides who
-//              reads it, which `visible` checks).
+//   delivered: the author's instance queued the Create (for a group post: the group's
+//              Announces) to an inbox on the reader's instance (its own or the instance's shared
+//              inbox: the receiving instance then decides who reads it, which `visible` checks).
+//   served:    for a group post, the Note is served to a signed GET from any instance that has
+//              an accepted member in the group (that instance decides who reads it); for the
+//              other audiences it is `visible` (Served::AsVisible).
+enum class Served { AsVisible, Yes };
 struct Case {
-    std::string_view audience; // what the author chose: instance, followers, direct
+    std::string_view audience; // what the author chose: instance, followers, direct, group
     Reader reader;
     bool visible;
     bool delivered;
+    Served served = Served::AsVisible;
 };
 
 constexpr std::array kMatrix {
@@ -84,6 +89,16 @@ constexpr std::array kMatrix {
     Case { "direct", Reader::RemoteMentioned, true, true },
     Case { "direct", Reader::Untrusted, false, false },
     Case { "direct", Reader::Anonymous, false, false },
+    // A group of pharmacy (interdisciplinary) that the author and the remote follower joined;
+    // the post still mentions erin and carol, who are not members: a mention never widens it.
+    Case { "group", Reader::Author, true, false },
+    Case { "group", Reader::LocalMember, false, false },
+    Case { "group", Reader::LocalFollower, false, false },
+    Case { "group", Reader::RemoteFollower, true, true },
+    Case { "group", Reader::RemoteNonFollower, false, true, Served::Yes },
+    Case { "group", Reader::RemoteMentioned, false, true, Served::Yes },
+    Case { "group", Reader::Untrusted, false, false },
+    Case { "group", Reader::Anonymous, false, false },
 };
 
 // A word found in one post only (FTS5 indexes it as one token, so search finds it exactly).
@@ -125,7 +140,16 @@ protected:
         }
         follow_and_wait(client(Reader::LocalFollower), "alice");
         follow_and_wait(client(Reader::RemoteFollower), "alice@" + pharmacy_.host());
-        for (std::string_view audience : { "instance", "followers", "direct" })
+        // The group: created by a moderator of pharmacy, joined by the author and the remote
+        // follower (bob, on nursing).
+        create(pharmacy_, "moderatrice", "moderator");
+        auto group = sign_in(pharmacy_, "moderatrice")
+                         ->post_form("/api/v1/confrere/groups", { { "name", "plaies" }, { "interdisciplinary", "true" } });
+        ASSERT_EQ(group.status, 200) << group;
+        group_id_ = json_string(group.json(), "/id");
+        ASSERT_EQ(client(Reader::Author).post_form("/api/v1/confrere/groups/" + group_id_ + "/join", {}).status, 200);
+        follow_and_wait(client(Reader::RemoteFollower), "plaies@" + pharmacy_.host());
+        for (std::string_view audience : { "instance", "followers", "direct", "group" })
             ASSERT_NO_FATAL_FAILURE(publish(audience));
         // Everything pharmacy queued has been answered 2xx: nursing applied it before answering
         // (its inbox is synchronous), so what a reader there cannot find was not given to them.
@@ -139,8 +163,10 @@ protected:
     {
         std::string text = "@erin@" + nursing_.host() + " @carol@" + podiatry_.host() + " "
             + marker(audience) + " : plaie du pied, quel pansement ?";
-        auto posted = client(Reader::Author)
-                          .post_form("/api/v1/statuses", { { "status", text }, { "visibility", std::string(audience) } });
+        FormFields fields { { "status", text }, { "visibility", std::string(audience) } };
+        if (audience == "group")
+            fields = { { "status", text }, { "group_id", group_id_ } };
+        auto posted = client(Reader::Author).post_form("/api/v1/statuses", fields);
         ASSERT_EQ(posted.status, 200) << posted;
         auto doc = posted.json();
         ASSERT_EQ(json_string(doc, "/confrere_audience"), audience) << posted;
@@ -243,14 +269,15 @@ protected:
         auto fetched = signed_fetch(c.reader, path);
         if (c.reader == Reader::Untrusted) {
             EXPECT_TRUE(is_json_error(fetched, 403)) << fetched;
-        } else if (c.visible) {
+        } else if (c.visible || c.served == Served::Yes) {
             EXPECT_EQ(fetched.status, 200) << fetched;
             EXPECT_NE(fetched.body.find(post.text_marker), std::string::npos) << fetched;
             EXPECT_NE(fetched.header("Content-Type").find("application/activity+json"), std::string::npos) << fetched;
         } else {
             EXPECT_TRUE(is_json_error(fetched, 404)) << fetched;
         }
-        EXPECT_EQ(fetched.body.find(post.text_marker) != std::string::npos, c.visible) << fetched;
+        EXPECT_EQ(fetched.body.find(post.text_marker) != std::string::npos, c.visible || c.served == Served::Yes)
+            << fetched;
     }
 
     // The hosts of the inboxes the Create of `post` was queued to on pharmacy.
@@ -258,7 +285,7 @@ protected:
     {
         auto rows = query_rows(pharmacy_.db_path(),
             "SELECT d.host FROM deliveries d JOIN outbound_activities o ON o.id = d.activity_id"
-            " WHERE o.uri = ?1 || '/activity'",
+            " WHERE o.uri = ?1 || '/activity' OR (o.signer_group_id IS NOT NULL AND instr(o.json, ?1) > 0)",
             { post.uri });
         EXPECT_TRUE(rows.has_value());
         std::vector<std::string> hosts;
@@ -269,6 +296,7 @@ protected:
 
     std::map<Reader, HttpClient> clients_;
     std::map<std::string, Post> posts_;
+    std::string group_id_;
 };
 
 TEST_F(AudienceMatrix, EveryReaderSeesReceivesAndFetchesExactlyWhatTheAudienceAllows)
@@ -300,7 +328,7 @@ TEST_F(AudienceMatrix, EachCreateGoesOnceToTheSharedInboxOfTheTrustedPeerAndNowh
         SCOPED_TRACE(std::string(audience) + " post");
         auto rows = query_rows(pharmacy_.db_path(),
             "SELECT d.inbox, d.state FROM deliveries d JOIN outbound_activities o ON o.id = d.activity_id"
-            " WHERE o.uri = ?1 || '/activity'",
+            " WHERE o.uri = ?1 || '/activity' OR (o.signer_group_id IS NOT NULL AND instr(o.json, ?1) > 0)",
             { posts_.at(std::string(audience)).uri });
         ASSERT_TRUE(rows.has_value());
         ASSERT_EQ(rows->size(), 1u);
