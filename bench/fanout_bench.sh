@@ -6,6 +6,13 @@
 # (sign + connect + POST + close per inbox, no database) on the same sink, and the pure cost of
 # 100 RSA-2048 signatures from `openssl speed`. See bench/README.md.
 #
+# BENCH_AUDIENCE=group measures a group post instead: an interdisciplinary group whose members
+# are BENCH_GROUP_LOCAL local accounts plus BENCH_FOLLOWERS remote members spread over
+# BENCH_HOSTS peers (its members' instances); the group announces the post (the activity, and the
+# Note for peers that only read announced objects): two deliveries per distinct shared inbox.
+# The issue's figure: BENCH_AUDIENCE=group BENCH_FOLLOWERS=3334 BENCH_GROUP_LOCAL=1666 BENCH_HOSTS=2
+# (5,000 members on three instances).
+#
 # Usage: bench/fanout_bench.sh         (builds nothing: build confrere, counting_sink,
 #                                       fanout_seed and fanout_ceiling first)
 # Environment (defaults in brackets):
@@ -14,6 +21,7 @@
 #   BENCH_IO_THREADS [2]  BENCH_WORKER_THREADS [4]  BENCH_BUILD_DIR [build]
 #   BENCH_CONFRERE, BENCH_SINK, BENCH_SEED, BENCH_FANOUT_CEILING   the binaries, if elsewhere
 #   BENCH_LIFETIME [300]  seconds after which every server stops by itself
+#   BENCH_AUDIENCE [followers]  followers or group     BENCH_GROUP_LOCAL [0]  local group members
 set -euo pipefail
 export LC_ALL=C
 
@@ -31,6 +39,10 @@ speed_seconds=${BENCH_SPEED_SECONDS:-3}
 io_threads=${BENCH_IO_THREADS:-2}
 worker_threads=${BENCH_WORKER_THREADS:-4}
 lifetime=${BENCH_LIFETIME:-300}
+audience=${BENCH_AUDIENCE:-followers}
+group_local=${BENCH_GROUP_LOCAL:-0}
+[[ $audience == followers || $audience == group ]] || { echo "fanout_bench: BENCH_AUDIENCE is followers or group" >&2; exit 2; }
+[[ $group_local =~ ^[0-9]+$ ]] || { echo "fanout_bench: BENCH_GROUP_LOCAL must be a number" >&2; exit 2; }
 for knob in followers hosts posts ceiling_threads speed_seconds io_threads worker_threads lifetime; do
     [[ ${!knob} =~ ^[1-9][0-9]*$ ]] || { echo "fanout_bench: $knob must be a positive number" >&2; exit 2; }
 done
@@ -109,12 +121,24 @@ openssl rand -hex 16 >"$work/password"
     --email member@example.org --validated --password-stdin <"$work/password" >"$work/account.log" 2>&1 \
     || { cat "$work/account.log" >&2; exit 1; }
 seed_start=$EPOCHREALTIME
-seeded=$("$seed" "$work/data/confrere.sqlite3" member "$followers" "${sink_ports[@]}" 2>"$work/seed.log") \
-    || { cat "$work/seed.log" >&2; die "fanout_seed failed"; }
+group_args=()
+[[ $audience == group ]] && group_args=(--group bench_group "$group_local")
+seeded=$("$seed" "${group_args[@]}" "$work/data/confrere.sqlite3" member "$followers" "${sink_ports[@]}" \
+    2>"$work/seed.log") || { cat "$work/seed.log" >&2; die "fanout_seed failed"; }
 seed_seconds=$(awk -v a="$seed_start" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
-expected=$(field "$seeded" inboxes)
+inboxes=$(field "$seeded" inboxes)
 echo "fanout_bench: seeded in ${seed_seconds} s: $seeded"
-((expected == hosts)) || die "$expected distinct shared inboxes for $hosts hosts"
+((inboxes == hosts)) || die "$inboxes distinct shared inboxes for $hosts hosts"
+# A group sends two Announces per inbox (the activity and the object).
+per_inbox=1
+[[ $audience == group ]] && per_inbox=2
+expected=$((inboxes * per_inbox))
+post_fields='"visibility":"private"'
+what="followers-only posts, each to $followers followers"
+if [[ $audience == group ]]; then
+    post_fields="\"group_id\":\"$(field "$seeded" group)\""
+    what="group posts, each to $(field "$seeded" members) members ($followers remote)"
+fi
 
 timeout --kill-after=5 "$lifetime" \
     "$confrere" serve --config "$work/confrere.toml" --port-file "$work/confrere.port" \
@@ -141,8 +165,7 @@ token=$(awk '$6 == "confrere_session" { print $7 }' "$work/cookies")
 [[ -n $token ]] || die "no session cookie after sign-in"
 
 # --- Posts ---------------------------------------------------------------------------------------
-echo "fanout_bench: confrere on 127.0.0.1:$port; $posts followers-only posts, each to $followers" \
-    "followers on $hosts hosts"
+echo "fanout_bench: confrere on 127.0.0.1:$port; $posts $what on $hosts hosts"
 # Baseline of the API call alone: instance-audience posts, which are never delivered.
 baseline=()
 for k in 1 2 3; do
@@ -163,7 +186,7 @@ for k in $(seq "$posts"); do
     start_ns=$(now_ns)
     code=$(curl -s -o "$work/status-$k.json" -w '%{http_code}' -H "Authorization: Bearer $token" \
         -H 'Content-Type: application/json' \
-        --data "{\"status\":\"fanout_bench post $k to my followers\",\"visibility\":\"private\"}" \
+        --data "{\"status\":\"fanout_bench post $k\",$post_fields}" \
         "http://127.0.0.1:$port/api/v1/statuses")
     answered_ns=$(now_ns)
     [[ $code == 200 ]] || { cat "$work/status-$k.json" >&2; die "POST /api/v1/statuses answered $code"; }
@@ -176,7 +199,7 @@ for k in $(seq "$posts"); do
         grep -E 'delivery_(retry|dead)|"level":"(warn|error)"' "$work/confrere.log" | tail -n 5 >&2 || true
         die "post $k: the sink counted $total deliveries on $(field "$report" ports_hit) ports" \
             "($(field "$report" unexpected) unexpected) within $((delivery_timeout_ms / 1000)) s;" \
-            "expected $expected, one per distinct shared inbox"
+            "expected $expected, $per_inbox per distinct shared inbox"
     fi
     results+=("$(awk -v s="$start_ns" -v a="$answered_ns" -v f="$(field "$report" first_ns)" \
         -v l="$(field "$report" last_ns)" -v n="$total" \
@@ -210,12 +233,14 @@ read -r sign_per_s _ < <(awk '
     /^rsa +2048 +bits/ && h { print $(NF - h + s), $(NF - h + v) }
 ' "$work/speed.txt")
 [[ -n ${sign_per_s:-} ]] || { cat "$work/speed.txt" >&2; die "cannot read openssl speed's output"; }
-signing_ms=$(awk -v n="$hosts" -v r="$sign_per_s" 'BEGIN { printf "%.1f", 1000 * n / r }')
+signing_ms=$(awk -v n="$expected" -v r="$sign_per_s" 'BEGIN { printf "%.1f", 1000 * n / r }')
 
 # --- Report --------------------------------------------------------------------------------------
 body_bytes=$(stat -c %s "$work/delivered-body.json")
 echo
-printf '%-34s %10s %8s %9s %9s %11s %11s\n' "one post, $followers followers" deliveries \
+label="one post, $followers followers"
+[[ $audience == group ]] && label="one group post, $(field "$seeded" members) members"
+printf '%-34s %10s %8s %9s %9s %11s %11s\n' "$label" deliveries \
     "POST ms" "first ms" "last ms" "POST->last" "vs ceiling"
 row() {
     local label=$1 n post first last total ratio
@@ -232,7 +257,7 @@ if ((posts > 2)); then
 fi
 printf '%-34s %10s %8s %9s %9s %11s %11s\n' "ceiling: fanout_ceiling, $ceiling_threads thr." "$ceiling_delivered" - - \
     "$ceiling_ms" - "100%"
-printf '%-34s %10s %8s %9s %9s\n' "bound: $hosts RSA-2048 signs, 1 core" "$hosts" - - "$signing_ms"
+printf '%-34s %10s %8s %9s %9s\n' "bound: $expected RSA-2048 signs, 1 core" "$expected" - - "$signing_ms"
 echo
 echo "($(nproc) cores; times in ms from the API's answer, \"POST->last\" from before the request;"
 echo " each delivery: $body_bytes-byte body, signed RSA-2048, one connection; openssl speed: $sign_per_s sign/s"

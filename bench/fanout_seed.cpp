@@ -5,9 +5,15 @@
 // and the shared inbox http://127.0.0.1:PORT/inbox, and an accepted follow of the member.
 // Prints the number of distinct inboxes the outbox will deliver a followers-only post to.
 //
-// Usage: fanout_seed DATABASE USERNAME FOLLOWERS PORT [PORT…]
+// With --group NAME LOCAL, the same remote actors are instead accepted members of a new
+// interdisciplinary group NAME whose moderator is USERNAME, with LOCAL more local members
+// (accounts l0 … lN-1, active, never signing in): the group fan-out of bench/fanout_bench.sh
+// (BENCH_AUDIENCE=group). Prints the group's id and the inboxes its Announces go to.
+//
+// Usage: fanout_seed [--group NAME LOCAL] DATABASE USERNAME FOLLOWERS PORT [PORT…]
 #include "core/base/id.hpp"
 #include "core/crypto/keys.hpp"
+#include "core/model/group.hpp"
 #include "core/services/peer_service.hpp"
 #include "storage/store.hpp"
 
@@ -63,11 +69,73 @@ model::RemoteActor follower_actor(
 
 } // namespace
 
+// The group of --group: NAME, interdisciplinary, moderated by `moderator`, with `local` local
+// members; its id.
+Result<Id> seed_group(storage::Store& store, IdGenerator& ids, const Clock& clock, const std::string& name,
+    int local, const model::Account& moderator, const crypto::KeyPairPem& key)
+{
+    model::Group group;
+    group.id = ids.next();
+    group.name = name;
+    group.display_name = name;
+    group.interdisciplinary = true;
+    group.created_by = moderator.id;
+    group.public_key_pem = key.public_pem;
+    group.created_at = group.updated_at = clock.now();
+    auto done = store.write([&](storage::Repositories& repos) -> Status {
+        if (auto inserted = repos.groups().insert(group, key.private_pem); !inserted)
+            return inserted;
+        auto add = [&](model::ActorRef member, model::GroupRole role) {
+            model::GroupMember m;
+            m.id = ids.next();
+            m.group_id = group.id;
+            m.member = member;
+            m.role = role;
+            m.created_at = m.updated_at = group.created_at;
+            return repos.groups().insert_member(m);
+        };
+        if (auto added = add(model::local_actor(moderator.id), model::GroupRole::Moderator); !added)
+            return added;
+        for (int i = 0; i < local; ++i) {
+            storage::NewAccount n;
+            n.account.id = ids.next();
+            n.account.username = "l" + std::to_string(i);
+            n.account.email = n.account.username + "@bench.example";
+            n.account.display_name = n.account.username;
+            n.account.state = model::AccountState::Active;
+            n.account.profession_code = 21;
+            n.account.public_key_pem = key.public_pem;
+            n.account.created_at = n.account.updated_at = group.created_at;
+            n.password_hash = "bench-no-password";
+            n.private_key_pem = key.private_pem;
+            if (auto inserted = repos.accounts().insert(n); !inserted)
+                return inserted;
+            if (auto added = add(model::local_actor(n.account.id), model::GroupRole::Member); !added)
+                return added;
+        }
+        return ok();
+    });
+    if (!done)
+        return forward(done);
+    return group.id;
+}
+
 int main(int argc, char** argv)
 {
+    std::string group_name;
+    int group_local = 0;
+    if (argc > 3 && std::string_view(argv[1]) == "--group") {
+        group_name = argv[2];
+        if (!parse_number(argv[3], group_local)) {
+            std::fprintf(stderr, "fanout_seed: bad number of local members '%s'\n", argv[3]);
+            return 2;
+        }
+        argc -= 3;
+        argv += 3;
+    }
     int followers = 0;
     if (argc < 5 || !parse_number(argv[3], followers)) {
-        std::fprintf(stderr, "usage: %s DATABASE USERNAME FOLLOWERS PORT [PORT...]\n", argv[0]);
+        std::fprintf(stderr, "usage: %s [--group NAME LOCAL] DATABASE USERNAME FOLLOWERS PORT [PORT...]\n", argv[0]);
         return 2;
     }
     std::vector<std::string> hosts;
@@ -111,6 +179,13 @@ int main(int argc, char** argv)
     if (!key)
         return fail_with("cannot generate a key", key.error());
     const model::ActorRef followee = model::local_actor(member->id);
+    std::optional<Id> group_id;
+    if (!group_name.empty()) {
+        auto seeded = seed_group(**store, ids, clock, group_name, group_local, *member, *key);
+        if (!seeded)
+            return fail_with("cannot create the group", seeded.error());
+        group_id = *seeded;
+    }
     for (int first = 0; first < followers; first += followers_per_transaction) {
         const int last = std::min(followers, first + followers_per_transaction);
         auto written = (*store)->write([&](storage::Repositories& repos) -> Status {
@@ -122,6 +197,17 @@ int main(int argc, char** argv)
                 auto stored = repos.remote_actors().upsert(actor);
                 if (!stored)
                     return forward(stored);
+                if (group_id) {
+                    model::GroupMember m;
+                    m.id = ids.next();
+                    m.group_id = *group_id;
+                    m.member = model::remote_actor(stored->id);
+                    m.follow_uri = stored->uri + "/follows/" + std::to_string(m.id);
+                    m.created_at = m.updated_at = now;
+                    if (auto inserted = repos.groups().insert_member(m); !inserted)
+                        return inserted;
+                    continue;
+                }
                 model::Follow follow;
                 follow.id = ids.next();
                 follow.follower = model::remote_actor(stored->id);
@@ -141,6 +227,17 @@ int main(int argc, char** argv)
     std::int64_t accepted = 0;
     std::size_t inboxes = 0;
     auto counted = (*store)->read([&](storage::Repositories& repos) -> Status {
+        if (group_id) {
+            auto count = repos.groups().count_members(*group_id);
+            if (!count)
+                return forward(count);
+            accepted = *count;
+            auto list = repos.groups().member_inboxes(*group_id);
+            if (!list)
+                return forward(list);
+            inboxes = list->size();
+            return ok();
+        }
         auto count = repos.follows().count_followers(followee, model::FollowState::Accepted);
         if (!count)
             return forward(count);
@@ -153,7 +250,11 @@ int main(int argc, char** argv)
     });
     if (!counted)
         return fail_with("cannot count followers", counted.error());
-    std::printf(
-        "followers %lld hosts %zu inboxes %zu\n", static_cast<long long>(accepted), hosts.size(), inboxes);
+    if (group_id)
+        std::printf("members %lld hosts %zu inboxes %zu group %lld\n", static_cast<long long>(accepted),
+            hosts.size(), inboxes, static_cast<long long>(*group_id));
+    else
+        std::printf(
+            "followers %lld hosts %zu inboxes %zu\n", static_cast<long long>(accepted), hosts.size(), inboxes);
     return 0;
 }
