@@ -2,6 +2,7 @@
 // (update_credentials). Rules live in services::SocialService and services::ProfileService.
 #include "server/api/list_json.hpp"
 #include "server/api/routes.hpp"
+#include "server/api/search_json.hpp"
 #include "server/api/status_json.hpp"
 #include "server/http/form.hpp"
 
@@ -27,24 +28,25 @@ bool query_flag(const Request& req, std::string_view name)
 // filters give an empty list. `tagged` is ignored.
 Response handle_account_statuses(Context& ctx, const Request& req, const model::Account& me, Id id)
 {
+    if (query_flag(req, "only_media") || query_flag(req, "pinned"))
+        return http::json_response(200, "[]");
+    // A group's account lists the group's posts (members only), as Mastodon shows a community's.
+    if (auto group = is_local_group(ctx, id); group && *group) {
+        auto list = ctx.groups->timeline(me, id, page_query(req));
+        if (!list)
+            return http::error_response(list.error());
+        return filtered_timeline_response(ctx, req, me, std::move(*list), model::FilterContext::Account);
+    }
     auto ref = actor_ref(ctx, id);
     if (!ref)
         return http::error_response(ref.error());
-    if (query_flag(req, "only_media") || query_flag(req, "pinned"))
-        return http::json_response(200, "[]");
     services::AuthorStatusesQuery query;
     query.page = page_query(req);
     query.exclude_replies = query_flag(req, "exclude_replies");
     auto list = ctx.social->social.author_statuses(me, *ref, query);
     if (!list)
         return http::error_response(list.error());
-    auto body = statuses_json(ctx, me, *list, true);
-    if (!body)
-        return http::error_response(body.error());
-    Response response = http::json_response(200, std::move(*body));
-    if (!list->empty())
-        add_link_header(response, ctx, req, list->front().id, list->back().id);
-    return response;
+    return filtered_timeline_response(ctx, req, me, std::move(*list), model::FilterContext::Account);
 }
 
 // GET /api/v1/accounts/search. resolve=true looks a user@host handle up on its instance

@@ -329,7 +329,16 @@ void register_status_routes(http::Router& router, Context& ctx)
             ctx, req, p,
             [&](const model::Account& me, Id id) {
                 auto status = ctx.social->social.status(me, id);
-                return status ? status_response(ctx, me, *status) : http::error_response(status.error());
+                if (!status)
+                    return http::error_response(status.error());
+                // One status is shown as in its thread: the thread context's filters apply, a
+                // hide filter included (the status is still answered, its `filtered` says so,
+                // and clients hide it, as Mastodon's do).
+                auto filters = load_status_filters(ctx, me, model::FilterContext::Thread);
+                if (!filters)
+                    return http::error_response(filters.error());
+                auto body = statuses_json(ctx, me, { *status }, false, &*filters);
+                return body ? http::json_response(200, std::move(*body)) : http::error_response(body.error());
             },
             "read:statuses");
     });

@@ -128,6 +128,9 @@ TEST_F(Groups, GroupPostsReachMembersOnlyAndRepliesStayInTheirGroup)
     EXPECT_FALSE(contains(ids(*eve_, "/api/v1/timelines/public"), sid));
     EXPECT_FALSE(contains(ids(*eve_, "/api/v1/timelines/public?local=true"), sid));
     EXPECT_TRUE(is_json_error(eve_->get("/api/v1/timelines/group/" + gid), 403));
+    // The group's account lists its posts, as Mastodon apps show a community's profile.
+    EXPECT_TRUE(contains(ids(*bob_, "/api/v1/accounts/" + gid + "/statuses"), sid));
+    EXPECT_TRUE(is_json_error(eve_->get("/api/v1/accounts/" + gid + "/statuses"), 403));
     EXPECT_TRUE(is_json_error(eve_->get("/api/v1/confrere/groups/" + gid + "/members"), 403));
     // Mentioning Eve in a group post does not let her read it.
     auto mention = post(*alice_, { { "status", "@eve tu devrais rejoindre" }, { "group_id", gid } });

@@ -210,6 +210,35 @@ TEST_F(SearchApi, WarnFiltersMarkAndHideFiltersDropHomeStatuses)
     (void)dropped;
 }
 
+TEST_F(SearchApi, AccountAndThreadFiltersApplyToAnAccountsStatusesAndToOneStatus)
+{
+    std::string hidden = post(*alice_, "Résultats du match de dimanche");
+    std::string warned = post(*alice_, "Grève des transports demain");
+    std::string plain = post(*alice_, "Stock de vaccins");
+    auto h = bob_->post_json("/api/v2/filters",
+        R"({"title":"Sport","context":["account","thread"],"filter_action":"hide","keywords_attributes":[{"keyword":"match"}]})");
+    ASSERT_EQ(h.status, 200) << h;
+    auto w = bob_->post_json("/api/v2/filters",
+        R"({"title":"Grèves","context":["account"],"filter_action":"warn","keywords_attributes":[{"keyword":"grève"}]})");
+    ASSERT_EQ(w.status, 200) << w;
+    const std::string alice_id = json_string(alice_->get("/api/v1/accounts/verify_credentials").json(), "/id");
+
+    auto profile = bob_->get("/api/v1/accounts/" + alice_id + "/statuses");
+    ASSERT_EQ(profile.status, 200) << profile;
+    EXPECT_EQ(ids_of(profile), (std::vector { plain, warned })) << "the hide filter of the account context";
+    EXPECT_EQ(json_string(profile.json(), "/1/filtered/0/filter/title"), "Grèves");
+    EXPECT_FALSE(profile.header("Link").empty()) << "paging goes on past hidden statuses";
+
+    // One status is shown as in its thread: a hide filter marks it, the account-only warn does not.
+    auto one = bob_->get("/api/v1/statuses/" + hidden);
+    ASSERT_EQ(one.status, 200) << one;
+    EXPECT_EQ(json_string(one.json(), "/filtered/0/filter/filter_action"), "hide") << one;
+    auto other = bob_->get("/api/v1/statuses/" + warned);
+    EXPECT_EQ(array_size(other, "/filtered"), 0) << other;
+    // Filters are Bob's own.
+    EXPECT_EQ(ids_of(alice_->get("/api/v1/accounts/" + alice_id + "/statuses")).size(), 3u);
+}
+
 // Two trusted instances: resolve=true finds a remote account by user@host.
 class SearchFederation : public ::testing::Test {
 protected:
