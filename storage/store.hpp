@@ -216,7 +216,10 @@ public:
         const StatusQuery& query, const TimelineFilter& filter)
         = 0;
     // The live statuses of a group (local: groups.id; remote: the Group actor), newest first.
-    virtual Result<std::vector<model::Status>> group_timeline(model::ActorRef group, const StatusQuery& query) = 0;
+    // narrowed by `filter` (the author's profession, a hashtag).
+    virtual Result<std::vector<model::Status>> group_timeline(
+        model::ActorRef group, const StatusQuery& query, const TimelineFilter& filter)
+        = 0;
     // Replies to `status_id`, oldest first, never deleted.
     virtual Result<std::vector<model::Status>> replies(Id status_id, int limit) = 0;
     // Statuses whose in_reply_to_uri is `uri` but in_reply_to_id is unset get it set to `id`

@@ -566,10 +566,11 @@ Result<model::ThreadMove> GroupService::decide_move(
 }
 
 Result<std::vector<model::Status>> GroupService::timeline(
-    const model::Account& viewer, Id group_id, const storage::StatusQuery& query)
+    const model::Account& viewer, Id group_id, const storage::StatusQuery& query, storage::TimelineFilter filter)
 {
     if (auto allowed = require_member_reader(viewer); !allowed)
         return forward(allowed);
+    auto normal = normalize_timeline_filter(std::move(filter));
     return storage::read_value(store_, [&](storage::Repositories& repos) -> Result<std::vector<model::Status>> {
         auto group = find_group(repos, group_id);
         if (!group)
@@ -581,7 +582,9 @@ Result<std::vector<model::Status>> GroupService::timeline(
             return forward(member);
         if (!*member)
             return fail(ErrorKind::Forbidden, "Join the group to read its posts.");
-        return repos.statuses().group_timeline(**group, query);
+        if (!normal)
+            return std::vector<model::Status> {};
+        return repos.statuses().group_timeline(**group, query, *normal);
     });
 }
 

@@ -105,8 +105,9 @@ public:
 
     // A group's statuses, newest first, for its members (Forbidden otherwise): a group here or a
     // remote Group actor the viewer follows.
-    Result<std::vector<model::Status>> timeline(
-        const model::Account& viewer, Id group_id, const storage::StatusQuery& query);
+    // `filter` narrows it to an author's profession, a hashtag.
+    Result<std::vector<model::Status>> timeline(const model::Account& viewer, Id group_id,
+        const storage::StatusQuery& query, storage::TimelineFilter filter = {});
 
 private:
     // Whether `account` may moderate `group`: an accepted group moderator, or an instance

@@ -693,19 +693,27 @@ Result<std::vector<model::Status>> SocialService::home_timeline(
         [&](storage::Repositories& repos) { return repos.statuses().home_timeline(reader.id, query); });
 }
 
-Result<std::vector<model::Status>> SocialService::instance_timeline(
-    const model::Account& reader, const storage::StatusQuery& query, storage::TimelineFilter filter)
+std::optional<storage::TimelineFilter> normalize_timeline_filter(storage::TimelineFilter filter)
 {
     if (!filter.tag.empty()) {
         std::string_view name = filter.tag;
         if (name.starts_with('#'))
             name.remove_prefix(1);
         if (!is_hashtag_name(name))
-            return timeline(reader, [](storage::Repositories&) { return Result<std::vector<model::Status>> {}; });
+            return std::nullopt;
         filter.tag = normalize_hashtag(name);
     }
+    return filter;
+}
+
+Result<std::vector<model::Status>> SocialService::instance_timeline(
+    const model::Account& reader, const storage::StatusQuery& query, storage::TimelineFilter filter)
+{
+    auto normal = normalize_timeline_filter(std::move(filter));
+    if (!normal)
+        return timeline(reader, [](storage::Repositories&) { return Result<std::vector<model::Status>> {}; });
     return timeline(
-        reader, [&](storage::Repositories& repos) { return repos.statuses().instance_timeline(query, filter); });
+        reader, [&](storage::Repositories& repos) { return repos.statuses().instance_timeline(query, *normal); });
 }
 
 } // namespace confrere::services

@@ -105,6 +105,10 @@ Result<bool> is_group_member(
 // own may be boosted.
 bool can_announce(const model::Account& actor, const model::Status& status);
 
+// A timeline filter as the store reads it: its tag without '#' and normalised; nullopt when
+// the tag is no hashtag (the timeline is then empty).
+std::optional<storage::TimelineFilter> normalize_timeline_filter(storage::TimelineFilter filter);
+
 class SocialService {
 public:
     using Renderer = std::function<std::string(std::string_view text)>;

@@ -393,7 +393,13 @@ void register_group_routes(http::Router& router, Context& ctx)
     router.add("GET", "/api/v1/timelines/group/:id", [&ctx](const Request& req, const PathParams& p) {
         return with_member_and_id(ctx, req, p, [&](const model::Account& me, Id id) {
             auto q = page_query(req);
-            auto list = groups(ctx).timeline(me, id, q);
+            auto profession = profession_param(req);
+            if (!profession)
+                return http::error_response(profession.error());
+            storage::TimelineFilter filter;
+            filter.author_profession = *profession;
+            filter.tag = req.query_param("tag").value_or("");
+            auto list = groups(ctx).timeline(me, id, q, std::move(filter));
             if (!list)
                 return http::error_response(list.error());
             auto body = statuses_json(ctx, me, *list, true);

@@ -125,7 +125,8 @@ public:
     Result<std::vector<model::Status>> home_timeline(Id reader, const StatusQuery& query) override;
     Result<std::vector<model::Status>> instance_timeline(
         const StatusQuery& query, const TimelineFilter& filter) override;
-    Result<std::vector<model::Status>> group_timeline(model::ActorRef group, const StatusQuery& query) override;
+    Result<std::vector<model::Status>> group_timeline(
+        model::ActorRef group, const StatusQuery& query, const TimelineFilter& filter) override;
     Result<std::vector<model::Status>> replies(Id status_id, int limit) override;
     Status attach_orphans(std::string_view uri, Id id) override;
     Result<std::int64_t> count_local() override;

@@ -366,6 +366,15 @@ std::string author_profession_is(int n)
         + p + "))";
 }
 
+// " AND the status carries the hashtag ?n (empty: any)".
+std::string tag_is(int n)
+{
+    std::string p = "?" + std::to_string(n);
+    return " AND (" + p + " = '' OR s.id IN (SELECT st.status_id FROM status_tags st JOIN tags t ON t.id = st.tag_id"
+                          " WHERE t.name = "
+        + p + "))";
+}
+
 } // namespace
 
 Result<std::vector<model::Status>> SqliteStatusRepository::instance_timeline(
@@ -374,20 +383,19 @@ Result<std::vector<model::Status>> SqliteStatusRepository::instance_timeline(
     std::string sql = std::string("SELECT ") + kColumns
         + " FROM statuses s WHERE s.audience = 'instance' AND s.author_account_id IS NOT NULL"
           " AND s.deleted_at IS NULL"
-        + author_profession_is(5)
-        + " AND (?6 = '' OR s.id IN (SELECT st.status_id FROM status_tags st JOIN tags t ON t.id = st.tag_id"
-          " WHERE t.name = ?6))"
-        + kPage;
+        + author_profession_is(5) + tag_is(6) + kPage;
     return page(db_, sql, q, [&](Statement& s) { s.bind(5, filter.author_profession).bind(6, filter.tag); });
 }
 
 Result<std::vector<model::Status>> SqliteStatusRepository::group_timeline(
-    model::ActorRef group, const StatusQuery& q)
+    model::ActorRef group, const StatusQuery& q, const TimelineFilter& filter)
 {
     std::string sql = std::string("SELECT ") + kColumns + " FROM statuses s WHERE s."
         + (group.local ? "group_id" : "remote_group_id") + " = ?1 AND s.audience = 'group' AND s.deleted_at IS NULL"
-        + kPage;
-    return page(db_, sql, q, [&](Statement& s) { s.bind(1, group.id); });
+        + author_profession_is(5) + tag_is(6) + kPage;
+    return page(db_, sql, q, [&](Statement& s) {
+        s.bind(1, group.id).bind(5, filter.author_profession).bind(6, filter.tag);
+    });
 }
 
 Result<std::vector<model::Status>> SqliteStatusRepository::replies(Id status_id, int limit)

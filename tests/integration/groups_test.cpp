@@ -128,6 +128,13 @@ TEST_F(Groups, GroupPostsReachMembersOnlyAndRepliesStayInTheirGroup)
     EXPECT_FALSE(contains(ids(*eve_, "/api/v1/timelines/public"), sid));
     EXPECT_FALSE(contains(ids(*eve_, "/api/v1/timelines/public?local=true"), sid));
     EXPECT_TRUE(is_json_error(eve_->get("/api/v1/timelines/group/" + gid), 403));
+    // The group timeline narrowed by hashtag and by the author's profession (the fixture's
+    // members have none recorded: a profession filter leaves them out).
+    auto tagged = post(*bob_, { { "status", "Protocole #insuline rapide" }, { "group_id", gid } });
+    ASSERT_EQ(tagged.status, 200) << tagged;
+    EXPECT_EQ(ids(*alice_, "/api/v1/timelines/group/" + gid + "?tag=%23Insuline"), (std::vector { id_of(tagged) }));
+    EXPECT_TRUE(ids(*alice_, "/api/v1/timelines/group/" + gid + "?profession=21").empty());
+    EXPECT_TRUE(is_json_error(alice_->get("/api/v1/timelines/group/" + gid + "?profession=abc"), 422));
     // The group's account lists its posts, as Mastodon apps show a community's profile.
     EXPECT_TRUE(contains(ids(*bob_, "/api/v1/accounts/" + gid + "/statuses"), sid));
     EXPECT_TRUE(is_json_error(eve_->get("/api/v1/accounts/" + gid + "/statuses"), 403));
