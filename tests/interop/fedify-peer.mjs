@@ -331,12 +331,46 @@ federation
     .on(Create, (ctx, activity) => void record(ctx, activity))
     .on(Update, (ctx, activity) => void record(ctx, activity))
     .on(Delete, (ctx, activity) => void record(ctx, activity))
-    .on(Announce, (ctx, activity) => void record(ctx, activity))
+    .on(Announce, async (ctx, announce) => {
+        // What Fedify itself makes of the announced activity or object (a group's Announce, FEP-1b12).
+        const announced = await describeAnnounced(ctx, announce);
+        record(ctx, announce).announced = announced;
+    })
     .on(Like, (ctx, activity) => void record(ctx, activity))
     .on(Activity, (ctx, activity) => void record(ctx, activity))
     .onError((_ctx, error) => {
         process.stderr.write(`fedify-peer: inbox listener error: ${error?.stack ?? error}\n`);
     });
+
+// The object of an Announce as Fedify parses it (embedded, or fetched when given by id), and the
+// Note of that when it is a Create or an Update. Never throws.
+async function describeAnnounced(ctx, announce) {
+    const loaders = { documentLoader: ctx.documentLoader, contextLoader: ctx.contextLoader };
+    const describe = (object) => ({
+        type: object.constructor.name,
+        id: object.id?.href ?? null,
+        actor: object instanceof Activity ? object.actorId?.href ?? null : undefined,
+        objectId: object instanceof Activity ? object.objectId?.href ?? null : undefined,
+        attributedTo: object.attributionId?.href ?? null,
+        audience: object.audienceId?.href ?? null,
+        to: object.toIds.map((u) => u.href),
+        cc: object.ccIds.map((u) => u.href),
+        inReplyTo: object.replyTargetId?.href ?? null,
+        content: object.content?.toString() ?? null,
+    });
+    try {
+        const inner = await announce.getObject(loaders);
+        if (inner == null) return { error: "no object" };
+        const described = describe(inner);
+        if (inner instanceof Create || inner instanceof Update) {
+            const object = await inner.getObject(loaders);
+            described.object = object == null ? null : describe(object);
+        }
+        return described;
+    } catch (error) {
+        return { error: String(error?.message ?? error) };
+    }
+}
 
 function settleFollow(response, newState) {
     const followId = response.objectId?.href;
@@ -598,7 +632,7 @@ const routes = {
     },
 
     // {to: "followers" | "public" | actor URL or handle | [actor URLs or handles],
-    //  content, inReplyTo?, sharedInbox?}
+    //  content, inReplyTo?, sharedInbox?, audience? (an actor URL or handle: a group, FEP-1b12)}
     "POST /control/note": async (body) => {
         const ctx = ctxFor();
         if (typeof body.content !== "string") throw httpError(400, "content is required");
@@ -623,8 +657,10 @@ const routes = {
             for (const a of actors) tags.push(new Mention({ href: a.id, name: a.preferredUsername ? `@${a.preferredUsername}@${a.id.host}` : a.id.href }));
             recipients = actors;
         }
+        const audience = body.audience ? (await resolveActor(ctx, body.audience)).id : null;
         const published = Temporal.Now.instant();
         const note = new Note({
+            audience,
             id: noteId,
             attribution: actorUri(),
             content: body.content,
