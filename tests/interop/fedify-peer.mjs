@@ -28,8 +28,10 @@ import {
     Create,
     CryptographicKey,
     Delete,
+    Emoji,
     Endpoints,
     Follow,
+    Image,
     Like,
     Mention,
     MemoryKvStore,
@@ -357,14 +359,22 @@ async function describeAnnounced(ctx, announce) {
         cc: object.ccIds.map((u) => u.href),
         inReplyTo: object.replyTargetId?.href ?? null,
         content: object.content?.toString() ?? null,
+        tags: [],
     });
+    // Its tags (Mention, Hashtag, Emoji…) as {type, name}: embedded, never fetched.
+    const withTags = async (described, object) => {
+        for await (const tag of object.getTags({ ...loaders, suppressError: true })) {
+            described.tags.push({ type: tag.constructor.name, name: tag.name?.toString() ?? null });
+        }
+        return described;
+    };
     try {
         const inner = await announce.getObject(loaders);
         if (inner == null) return { error: "no object" };
-        const described = describe(inner);
+        const described = await withTags(describe(inner), inner);
         if (inner instanceof Create || inner instanceof Update) {
             const object = await inner.getObject(loaders);
-            described.object = object == null ? null : describe(object);
+            described.object = object == null ? null : await withTags(describe(object), object);
         }
         return described;
     } catch (error) {
@@ -632,7 +642,8 @@ const routes = {
     },
 
     // {to: "followers" | "public" | actor URL or handle | [actor URLs or handles],
-    //  content, inReplyTo?, sharedInbox?, audience? (an actor URL or handle: a group, FEP-1b12)}
+    //  content, inReplyTo?, sharedInbox?, audience? (an actor URL or handle: a group, FEP-1b12),
+    //  emojis? ([{name: ":shortcode:", url}]: custom emoji tags, as Mastodon and Misskey send)}
     "POST /control/note": async (body) => {
         const ctx = ctxFor();
         if (typeof body.content !== "string") throw httpError(400, "content is required");
@@ -658,6 +669,13 @@ const routes = {
             recipients = actors;
         }
         const audience = body.audience ? (await resolveActor(ctx, body.audience)).id : null;
+        for (const emoji of body.emojis ?? []) {
+            tags.push(new Emoji({
+                id: new URL(`${origin}/emojis/${encodeURIComponent(emoji.name.replace(/:/g, ""))}`),
+                name: emoji.name,
+                icon: new Image({ url: new URL(emoji.url), mediaType: "image/png" }),
+            }));
+        }
         const published = Temporal.Now.instant();
         const note = new Note({
             audience,

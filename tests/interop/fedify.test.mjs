@@ -533,7 +533,13 @@ describe("groups (FEP-1b12) with Fedify", () => {
             await peerJoinsGroup(peer, group);
             const alice = await memberJoins(confrere, "alice", group);
 
-            const note = await peer.note({ to: group.actorUrl, audience: group.actorUrl, content: "<p>Décharge par botte amovible, avis ?</p>" });
+            // With a custom emoji (Mastodon's toot:Emoji), a term of the Create's own @context.
+            const note = await peer.note({
+                to: group.actorUrl,
+                audience: group.actorUrl,
+                content: "<p>Décharge par botte amovible, avis ? :botte:</p>",
+                emojis: [{ name: ":botte:", url: `${peer.origin}/static/botte.png` }],
+            });
             assert.equal(note.delivered, true, note.error);
             assert.deepEqual(note.recipients, [group.actorUrl]);
             // Applied once Confrère answered 2xx: alice reads it in the group's timeline at once.
@@ -549,6 +555,13 @@ describe("groups (FEP-1b12) with Fedify", () => {
             assertSignedBy(relayed, group.actorUrl);
             assert.equal(relayed.announced.actor, peer.actor);
             assert.equal(relayed.announced.object.id, note.id);
+            assert.ok(relayed.announced.object.tags.some((t) => t.type === "Emoji" && t.name === ":botte:"),
+                `Fedify reads the emoji in the relayed Create: ${JSON.stringify(relayed.announced.object.tags)}`);
+            // The bare Note announced beside it keeps the meaning of its terms (its @context).
+            const bare = await announcedBy(peer, group, "the group's Announce of Fedify's Note", (o) => o.type === "Note" && o.id === note.id);
+            assertSignedBy(bare, group.actorUrl);
+            assert.ok(bare.announced.tags.some((t) => t.type === "Emoji" && t.name === ":botte:"),
+                `Fedify reads the emoji in the announced Note: ${JSON.stringify(bare.announced.tags)}`);
         });
     });
 
