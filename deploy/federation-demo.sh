@@ -8,10 +8,12 @@
 # the deliveries, then prints what each member sees. Every server it started is stopped at the
 # end, also on error or Ctrl-C. Exits non-zero if any step failed.
 #
-# Usage: deploy/federation-demo.sh [--check] [--keep]
+# Usage: deploy/federation-demo.sh [--check] [--keep] [--serve]
 #   --check   also assert who sees what (the audiences of docs/federation.md), non-zero on any
 #             violation; the test suite runs it this way (ctest -R federation_demo)
 #   --keep    keep the instances' directory (configs, databases, serve.log) after the run
+#   --serve   then keep the three instances running, to look around with the API or a Mastodon
+#             app (prints the members' password), until Ctrl-C
 # Environment:
 #   CONFRERE_BINARY     binary to run; when unset, installs the build dependencies and builds
 #                       build/server/confrere (deploy/build.sh), as deploy/demo.sh does
@@ -21,16 +23,18 @@
 set -euo pipefail
 
 usage() {
-    echo "usage: $0 [--check] [--keep]" >&2
+    echo "usage: $0 [--check] [--keep] [--serve]" >&2
     exit 2
 }
 
 check=${CONFRERE_DEMO_CHECK:-0}
 keep=0
+serve=0
 for arg in "$@"; do
     case "$arg" in
         --check) check=1 ;;
         --keep) keep=1 ;;
+        --serve) serve=1 ;;
         -h | --help) sed -n '2,/^set -euo/{/^#/s/^# \{0,1\}//p}' "$0"; exit 0 ;;
         *) usage ;;
     esac
@@ -106,8 +110,12 @@ trap on_exit EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+# Fails the whole script, also from a command substitution or a condition (a subshell's exit
+# alone would read as an empty answer): USR1 makes the main shell exit.
+trap 'exit 1' USR1
 die() {
     echo "federation-demo: $*" >&2
+    kill -USR1 "$$"
     exit 1
 }
 
@@ -416,23 +424,35 @@ show() {
             + (if .in_reply_to_id then "↳ " else "" end) + (text | clip(70)) end'
 }
 
-echo
-echo "What each member sees"
-for line in "${members[@]}"; do
-    read -r name user _ <<<"$line"
+# Whether USER is a member of the group GROUP_ID (its account id on USER's instance): following
+# the group's account is being a member (docs/client-api.md), here or on another instance.
+member_of() {
+    [[ $(api "$1" GET "/api/v1/accounts/relationships?id%5B%5D=$2" | jq -r '.[0].following') == true ]]
+}
+
+# view_of NAME USER: what USER of instance NAME sees — home timeline, then each group joined.
+view_of() {
+    local name=$1 user=$2
     echo
     echo "── ${display[$user]} ($user@$name, ${role[$user]}) ──"
     echo "   home timeline (oldest first):"
     show "$user" "/api/v1/timelines/home?limit=40"
-    for member in "${group_members[@]}"; do
-        [[ $member == "$user" ]] || continue
+    if member_of "$user" "${group_id[$user]}"; then
         echo "   group « Pied diabétique » ($group_handle):"
         show "$user" "/api/v1/timelines/group/${group_id[$user]}"
-    done
-    if [[ $(api "$user" GET "/api/v1/confrere/groups/${local_group_id[$name]}" | jq -r '.membership.state // ""') != "" ]]; then
+    fi
+    if member_of "$user" "${local_group_id[$name]}"; then
         echo "   group « ${local_group_title[$name]} » (profession-only):"
         show "$user" "/api/v1/timelines/group/${local_group_id[$name]}"
     fi
+}
+
+echo
+echo "What each member sees"
+mkdir -p "$work/views"
+for line in "${members[@]}"; do
+    read -r name user _ <<<"$line"
+    view_of "$name" "$user" | tee "$work/views/$user"
 done
 for name in "${instances[@]}"; do
     echo
@@ -440,10 +460,34 @@ for name in "${instances[@]}"; do
     show "${moderator_of[$name]}" "/api/v1/timelines/public?local=true"
 done
 
+# --serve: the instances stay up until Ctrl-C (or TERM), then the script exits with STATUS.
+pause_if_serving() {
+    local status=$1 name
+    ((serve)) || return 0
+    echo
+    echo "The three instances keep running; Ctrl-C stops them."
+    for name in "${instances[@]}"; do
+        printf '  %-10s %s   members:' "$name" "${base[$name]}"
+        for line in "${members[@]}"; do
+            read -r at user _ <<<"$line"
+            [[ $at == "$name" ]] && printf ' %s' "$user"
+        done
+        echo
+    done
+    echo "  every member's password: $password"
+    echo "  sign in: curl -c cookies -d login=claire -d password=$password ${base[pharmacie]}/auth/sign_in"
+    echo "  then:    curl -b cookies ${base[pharmacie]}/api/v1/timelines/home    (docs/api.md), or a Mastodon app"
+    trap 'exit $status' INT TERM
+    wait "${pid[@]}"
+}
+
 # ---------------------------------------------------------------------------------------------
 # 7. --check: who sees what, asserted through each member's API and in each instance's database.
 
-((check)) || exit 0
+if ((!check)); then
+    pause_if_serving 0
+    exit 0
+fi
 passed=0
 failures=()
 
@@ -544,10 +588,27 @@ expect "emma (a follower on podologie) reads julie's followers post" has_in emma
 expect "lucas (podologie, not a follower) does not read it" lacks_in lucas "/api/v1/timelines/home?limit=40" "plaies chroniques"
 expect_only_on "julie's followers post" "plaies chroniques" soins podologie
 
+# What the demo printed says the same: each member's view (home, then the groups joined).
+printed_lines() { grep -cE -- "$2" "$work/views/$1" || true; }
+for line in "${members[@]}"; do
+    read -r name user _ <<<"$line"
+    thread_lines=0 reply_lines=0
+    if [[ " ${group_members[*]} " == *" $user "* ]]; then thread_lines=8 reply_lines=6; fi
+    expect "$user's printed view shows $thread_lines lines of the group thread" \
+        test "$(printed_lines "$user" ' group pied_diabetique ')" = "$thread_lines"
+    expect "$user's printed view shows the replies as replies" \
+        test "$(printed_lines "$user" ' group pied_diabetique +↳ ')" = "$reply_lines"
+    others=$(printf '%s\n' "${instances[@]}" | grep -vx "$name" | paste -sd '|')
+    expect "$user's printed view has no instance post of another instance" \
+        test "$(printed_lines "$user" "@($others) +instance ")" = 0
+done
+
 echo
 if ((${#failures[@]} > 0)); then
     echo "federation-demo: ${#failures[@]} check(s) FAILED (and $passed passed):" >&2
     printf '  - %s\n' "${failures[@]}" >&2
+    pause_if_serving 1
     exit 1
 fi
 echo "federation-demo: all $passed checks passed"
+pause_if_serving 0
