@@ -788,9 +788,10 @@ const routes = {
         return answer;
     },
 
-    // {handle} or {url}: WebFinger (for a handle), the actor as Fedify parses it, the raw actor
-    // document, its public key as Fedify's signature verifier fetches it, and the reverse
-    // WebFinger check on the actor URL.
+    // {handle} or {url}, signed?: WebFinger (for a handle), the actor as Fedify parses it (fetched
+    // with a signed GET, as a peer's authenticated document loader does, when `signed`), the raw
+    // actor document (always unsigned), its public key as Fedify's signature verifier fetches
+    // it, and the reverse WebFinger check on the actor URL.
     "POST /control/lookup": async (body) => {
         const ctx = ctxFor();
         const target = targetOf(body);
@@ -800,8 +801,13 @@ const routes = {
             const acct = target.startsWith("acct:") ? target : `acct:${target.replace(/^@/, "")}`;
             result.webfinger = await lookupWebFinger(acct, { allowPrivateAddress: true });
         }
-        const actor = await ctx.lookupObject(target);
+        const loader = body.signed ? await ctx.getDocumentLoader({ identifier: options.username }) : undefined;
+        const actor = await ctx.lookupObject(target, loader ? { documentLoader: loader } : {});
         if (!isActor(actor)) return { ...result, error: `no actor found for ${target}` };
+        const tags = [];
+        for await (const tag of actor.getTags({ suppressError: true })) {
+            tags.push({ type: tag.constructor.name, name: tag.name?.toString() ?? null });
+        }
         result.actor = {
             id: actor.id?.href ?? null,
             type: actor.constructor.name,
@@ -813,6 +819,9 @@ const routes = {
             following: actor.followingId?.href ?? null,
             sharedInbox: actor.endpoints?.sharedInbox?.href ?? null,
             url: actor.url?.href ?? null,
+            summary: actor.summary?.toString() ?? null,
+            attributedTo: actor.attributionId?.href ?? null,
+            tags,
         };
         try {
             result.document = (await plainLoader(actor.id.href)).document;

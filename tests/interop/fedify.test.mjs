@@ -94,6 +94,9 @@ describe("what Confrère serves today", () => {
                 following: null,
                 sharedInbox: `${confrere.baseUrl}/inbox`,
                 url: null,
+                summary: null,
+                attributedTo: null,
+                tags: [],
             });
             // Anonymous fetch: the minimal document, nothing of the member's profile.
             const allowed = new Set(["@context", "id", "type", "preferredUsername", "inbox", "outbox", "endpoints", "publicKey"]);
@@ -485,6 +488,14 @@ describe("groups (FEP-1b12) with Fedify", () => {
 
             const accept = await peerJoinsGroup(peer, group);
             assertSignedBy(accept, group.actorUrl);
+            // A trusted peer's signed GET reads the full document: Fedify parses its profile.
+            const full = await peer.lookup(group.handle, { signed: true });
+            assert.equal(full.actor?.name, "Pied diabétique");
+            assert.equal(full.actor.followers, `${group.actorUrl}/followers`);
+            assert.equal(full.actor.attributedTo, `${group.actorUrl}/moderators`, "attributedTo names the moderators");
+            const tags = [...full.actor.tags].sort((a, b) => a.name.localeCompare(b.name));
+            assert.deepEqual(tags, [{ type: "Hashtag", name: "#diabete" }, { type: "Hashtag", name: "#plaies" }],
+                "the specialty tags are Hashtags");
             const seen = await group.carol.api("GET", `/api/v1/confrere/groups/${group.group.id}`);
             assert.equal(seen.json?.members_count, 2, seen.text);
             const members = await group.carol.api("GET", `/api/v1/confrere/groups/${group.group.id}/members`);
