@@ -198,7 +198,7 @@ describe("what Confrère serves today", () => {
 });
 
 // ---------------------------------------------------------------------------------------------
-// Federation features under way. Fully written; remove `skip` when the inbox lands.
+// Federation with a member: follows, notes, replies, Undo, Delete, Like and signed GETs both ways.
 
 // Fedify's actor follows `username`; resolves once Confrère's Accept arrived.
 async function peerFollowsMember(peer, confrere, username = "alice") {
