@@ -702,6 +702,26 @@ const routes = {
         return { id: noteId.href, activityId: create.id.href, ...outcome };
     },
 
+    // {id, content}: edits a note this peer created; the Update goes to the note's audience.
+    "POST /control/update": async (body) => {
+        const ctx = ctxFor();
+        const entry = [...state.notes.values()].find((n) => n.note.id.href === body.id && !n.deleted);
+        if (entry == null) throw httpError(404, `unknown note ${body.id}`);
+        if (typeof body.content !== "string") throw httpError(400, "content is required");
+        const updated = Temporal.Now.instant();
+        entry.note = entry.note.clone({ content: body.content, updated });
+        const update = new Update({
+            id: new URL(`${body.id}#updates/${randomUUID()}`),
+            actor: actorUri(),
+            object: entry.note,
+            tos: entry.tos,
+            ccs: entry.ccs,
+            updated,
+        });
+        const outcome = await deliver(ctx, entry.recipients, update, { preferSharedInbox: body.sharedInbox });
+        return { id: body.id, activityId: update.id.href, ...outcome };
+    },
+
     // {id}: a note this peer created. The Delete goes to the note's audience.
     "POST /control/delete": async (body) => {
         const ctx = ctxFor();

@@ -591,6 +591,25 @@ describe("groups (FEP-1b12) with Fedify", () => {
         });
     });
 
+    test("Fedify edits its group note: the member reads the new text and the group announces the Update", async () => {
+        await scenario({ members: GROUP_MEMBERS }, async ({ peer, confrere }) => {
+            const group = await createGroup(confrere);
+            await peerJoinsGroup(peer, group);
+            const alice = await memberJoins(confrere, "alice", group);
+            const note = await peer.note({ to: group.actorUrl, audience: group.actorUrl, content: "<p>Rendez-vous jeudi.</p>" });
+            assert.equal(note.delivered, true, note.error);
+
+            const edited = await peer.updateNote(note.id, "<p>Rendez-vous vendredi.</p>");
+            assert.equal(edited.delivered, true, edited.error);
+            const status = (await groupTimeline(alice, group))?.find((s) => s.uri === note.id);
+            assert.match(status?.content ?? "", /vendredi/, "the edit is applied once Confrère answered 2xx");
+            assert.ok(status.edited_at, "shown as edited");
+            const relayed = await announcedBy(peer, group, "the group's Announce of the Update", (o) => o.type === "Update" && o.id === edited.activityId);
+            assertSignedBy(relayed, group.actorUrl);
+            assert.match(relayed.announced.object?.content ?? "", /vendredi/);
+        });
+    });
+
     test("Fedify replies in a group thread, deletes its reply and leaves the group", async () => {
         await scenario({ members: GROUP_MEMBERS }, async ({ peer, confrere }) => {
             const group = await createGroup(confrere);

@@ -60,6 +60,7 @@ export async function startPeer({ tlsFiles, lifetimeSeconds = 600, username = "f
         follow: (target) => call("POST", "/control/follow", /^https?:/.test(target) ? { actor: target } : { handle: target }),
         unfollow: (target) => call("POST", "/control/unfollow", /^https?:/.test(target) ? { actor: target } : { handle: target }),
         note: (body) => call("POST", "/control/note", body),
+        updateNote: (id, content) => call("POST", "/control/update", { id, content }),
         deleteNote: (id) => call("POST", "/control/delete", { id }),
         like: (object, actor) => call("POST", "/control/like", { object, actor }),
         undoLike: (object) => call("POST", "/control/undo-like", { object }),
