@@ -59,14 +59,22 @@ for tool in curl jq; do
     command -v "$tool" >/dev/null || { echo "federation-demo: $tool is missing (deploy/install-deps.sh installs it)" >&2; exit 1; }
 done
 
+# A directory of ours carries this marker: only such a directory is emptied for a new run.
+marker=.confrere-federation-demo
 if [[ -n ${CONFRERE_DEMO_DIR-} ]]; then
     work=$CONFRERE_DEMO_DIR
+    if [[ -d $work && -n $(ls -A "$work") && ! -f $work/$marker ]]; then
+        echo "federation-demo: $work is not empty and is not a previous demo's directory: choose another" >&2
+        exit 2
+    fi
     rm -rf "$work"
     mkdir -p "$work"
+    chmod 700 "$work"
     keep=1
 else
     work=$(mktemp -d "${TMPDIR:-/tmp}/confrere-federation-demo.XXXXXX")
 fi
+touch "$work/$marker"
 
 # ---------------------------------------------------------------------------------------------
 # Servers: started in the background, always stopped (EXIT trap, also after INT and TERM).
@@ -190,7 +198,7 @@ admin() {
 # (docs/api.md); a member signs in and uses its session as a Bearer token.
 
 # username -> instance, display name, role
-declare -A home_of=() display=() role=() token=()
+declare -A home_of=() display=() role=()
 members=(
     "pharmacie claire Claire Martin member"
     "pharmacie paul Paul Lefèvre member"
@@ -221,13 +229,17 @@ create_members() {
     done
 }
 
+# Signs USER in; its session becomes the Bearer token of sessions/USER, a header file that curl
+# reads (-H @file), so neither the password nor a token ever shows in a process's arguments.
+mkdir -p "$work/sessions"
 sign_in() {
-    local user=$1 headers
-    headers=$(curl -sS -o /dev/null -D - -H 'Content-Type: application/json' \
-        --data "$(jq -n --arg l "$user" --arg p "$password" '{login: $l, password: $p}')" \
-        "${base[${home_of[$user]}]}/auth/sign_in")
-    token[$user]=$(sed -n 's/^[Ss]et-[Cc]ookie: confrere_session=\([^;]*\);.*/\1/p' <<<"$headers")
-    [[ -n ${token[$user]} ]] || die "sign-in of $user failed"
+    local user=$1 headers token
+    headers=$(jq -n --arg l "$user" --arg p "$password" '{login: $l, password: $p}' \
+        | curl -sS -o /dev/null -D - -H 'Content-Type: application/json' --data @- \
+            "${base[${home_of[$user]}]}/auth/sign_in")
+    token=$(sed -n 's/^[Ss]et-[Cc]ookie: confrere_session=\([^;]*\);.*/\1/p' <<<"$headers")
+    [[ -n $token ]] || die "sign-in of $user failed"
+    (umask 077 && printf 'Authorization: Bearer %s\n' "$token" >"$work/sessions/$user")
 }
 
 # api USER METHOD PATH [curl arguments…]: the JSON answer on stdout; a non-2xx status fails the
@@ -237,7 +249,7 @@ api() {
     shift 3
     local out=$work/answer.json status
     status=$(curl -sS -o "$out" -w '%{http_code}' -X "$method" \
-        -H "Authorization: Bearer ${token[$user]}" "$@" "${base[${home_of[$user]}]}$path") \
+        -H @"$work/sessions/$user" "$@" "${base[${home_of[$user]}]}$path") \
         || die "$method $path as $user: no answer"
     if [[ $status != 2?? ]]; then
         die "$method $path as $user: HTTP $status $(head -c 300 "$out")"
