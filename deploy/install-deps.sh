@@ -9,11 +9,13 @@
 # and makes apt remove it. The install below is simulated first and refused if it would.
 set -euo pipefail
 
+# curl and jq drive deploy/federation-demo.sh (also a ctest).
 build_packages=(
     build-essential cmake ninja-build pkg-config git
     libboost1.81-dev libboost-url1.81-dev
     libssl-dev rapidjson-dev libsqlite3-dev sqlite3 libsodium-dev
     libcli11-dev libtomlplusplus-dev libgumbo-dev
+    curl jq
 )
 test_packages=(
     libgtest-dev libgmock-dev libcpp-httplib-dev

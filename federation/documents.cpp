@@ -42,6 +42,14 @@ void context(Writer& w)
     w.String("schema:PropertyValue");
     w.Key("value");
     w.String("schema:value");
+    // A group's specialty tags and Lemmy's group flag (FEP-1b12), as Lemmy's context names them:
+    // an undefined term is dropped by JSON-LD readers (Fedify saw no tags).
+    w.Key("Hashtag");
+    w.String("as:Hashtag");
+    w.Key("lemmy");
+    w.String("https://join-lemmy.org/ns#");
+    w.Key("postingRestrictedToMods");
+    w.String("lemmy:postingRestrictedToMods");
     w.EndObject();
     w.EndArray();
 }

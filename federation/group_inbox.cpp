@@ -31,7 +31,9 @@ bool addressed_to(const AsObject& note, const AsObject* activity, std::string_vi
 }
 
 // The `object` member of a received document as JSON text, if it is an object (what a group
-// announces alongside the activity, for peers that read only announced objects).
+// announces alongside the activity, for peers that read only announced objects). It takes the
+// document's @context when it has none of its own: its terms were compacted against that context
+// (JSON-LD 1.1 §3.1), and out of it a term such as Mastodon's `Emoji` means nothing.
 std::string embedded_object_json(const rapidjson::Document& document)
 {
     auto object = document.FindMember("object");
@@ -39,7 +41,19 @@ std::string embedded_object_json(const rapidjson::Document& document)
         return {};
     rapidjson::StringBuffer buf;
     rapidjson::Writer<rapidjson::StringBuffer> w(buf);
-    object->value.Accept(w);
+    auto context = document.FindMember("@context");
+    if (context == document.MemberEnd() || object->value.HasMember("@context")) {
+        object->value.Accept(w);
+        return buf.GetString();
+    }
+    w.StartObject();
+    w.Key("@context");
+    context->value.Accept(w);
+    for (const auto& member : object->value.GetObject()) {
+        w.Key(member.name.GetString(), member.name.GetStringLength());
+        member.value.Accept(w);
+    }
+    w.EndObject();
     return buf.GetString();
 }
 

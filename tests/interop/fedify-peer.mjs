@@ -28,8 +28,10 @@ import {
     Create,
     CryptographicKey,
     Delete,
+    Emoji,
     Endpoints,
     Follow,
+    Image,
     Like,
     Mention,
     MemoryKvStore,
@@ -331,12 +333,54 @@ federation
     .on(Create, (ctx, activity) => void record(ctx, activity))
     .on(Update, (ctx, activity) => void record(ctx, activity))
     .on(Delete, (ctx, activity) => void record(ctx, activity))
-    .on(Announce, (ctx, activity) => void record(ctx, activity))
+    .on(Announce, async (ctx, announce) => {
+        // What Fedify itself makes of the announced activity or object (a group's Announce, FEP-1b12).
+        const announced = await describeAnnounced(ctx, announce);
+        record(ctx, announce).announced = announced;
+    })
     .on(Like, (ctx, activity) => void record(ctx, activity))
     .on(Activity, (ctx, activity) => void record(ctx, activity))
     .onError((_ctx, error) => {
         process.stderr.write(`fedify-peer: inbox listener error: ${error?.stack ?? error}\n`);
     });
+
+// The object of an Announce as Fedify parses it (embedded, or fetched when given by id), and the
+// Note of that when it is a Create or an Update. Never throws.
+async function describeAnnounced(ctx, announce) {
+    const loaders = { documentLoader: ctx.documentLoader, contextLoader: ctx.contextLoader };
+    const describe = (object) => ({
+        type: object.constructor.name,
+        id: object.id?.href ?? null,
+        actor: object instanceof Activity ? object.actorId?.href ?? null : undefined,
+        objectId: object instanceof Activity ? object.objectId?.href ?? null : undefined,
+        attributedTo: object.attributionId?.href ?? null,
+        audience: object.audienceId?.href ?? null,
+        to: object.toIds.map((u) => u.href),
+        cc: object.ccIds.map((u) => u.href),
+        inReplyTo: object.replyTargetId?.href ?? null,
+        content: object.content?.toString() ?? null,
+        tags: [],
+    });
+    // Its tags (Mention, Hashtag, Emoji…) as {type, name}: embedded, never fetched.
+    const withTags = async (described, object) => {
+        for await (const tag of object.getTags({ ...loaders, suppressError: true })) {
+            described.tags.push({ type: tag.constructor.name, name: tag.name?.toString() ?? null });
+        }
+        return described;
+    };
+    try {
+        const inner = await announce.getObject(loaders);
+        if (inner == null) return { error: "no object" };
+        const described = await withTags(describe(inner), inner);
+        if (inner instanceof Create || inner instanceof Update) {
+            const object = await inner.getObject(loaders);
+            described.object = object == null ? null : await withTags(describe(object), object);
+        }
+        return described;
+    } catch (error) {
+        return { error: String(error?.message ?? error) };
+    }
+}
 
 function settleFollow(response, newState) {
     const followId = response.objectId?.href;
@@ -598,7 +642,8 @@ const routes = {
     },
 
     // {to: "followers" | "public" | actor URL or handle | [actor URLs or handles],
-    //  content, inReplyTo?, sharedInbox?}
+    //  content, inReplyTo?, sharedInbox?, audience? (an actor URL or handle: a group, FEP-1b12),
+    //  emojis? ([{name: ":shortcode:", url}]: custom emoji tags, as Mastodon and Misskey send)}
     "POST /control/note": async (body) => {
         const ctx = ctxFor();
         if (typeof body.content !== "string") throw httpError(400, "content is required");
@@ -623,8 +668,17 @@ const routes = {
             for (const a of actors) tags.push(new Mention({ href: a.id, name: a.preferredUsername ? `@${a.preferredUsername}@${a.id.host}` : a.id.href }));
             recipients = actors;
         }
+        const audience = body.audience ? (await resolveActor(ctx, body.audience)).id : null;
+        for (const emoji of body.emojis ?? []) {
+            tags.push(new Emoji({
+                id: new URL(`${origin}/emojis/${encodeURIComponent(emoji.name.replace(/:/g, ""))}`),
+                name: emoji.name,
+                icon: new Image({ url: new URL(emoji.url), mediaType: "image/png" }),
+            }));
+        }
         const published = Temporal.Now.instant();
         const note = new Note({
+            audience,
             id: noteId,
             attribution: actorUri(),
             content: body.content,
@@ -646,6 +700,26 @@ const routes = {
         state.notes.set(key, { note, create, recipients, deleted: false, tos, ccs });
         const outcome = await deliver(ctx, recipients, create, { preferSharedInbox: body.sharedInbox });
         return { id: noteId.href, activityId: create.id.href, ...outcome };
+    },
+
+    // {id, content}: edits a note this peer created; the Update goes to the note's audience.
+    "POST /control/update": async (body) => {
+        const ctx = ctxFor();
+        const entry = [...state.notes.values()].find((n) => n.note.id.href === body.id && !n.deleted);
+        if (entry == null) throw httpError(404, `unknown note ${body.id}`);
+        if (typeof body.content !== "string") throw httpError(400, "content is required");
+        const updated = Temporal.Now.instant();
+        entry.note = entry.note.clone({ content: body.content, updated });
+        const update = new Update({
+            id: new URL(`${body.id}#updates/${randomUUID()}`),
+            actor: actorUri(),
+            object: entry.note,
+            tos: entry.tos,
+            ccs: entry.ccs,
+            updated,
+        });
+        const outcome = await deliver(ctx, entry.recipients, update, { preferSharedInbox: body.sharedInbox });
+        return { id: body.id, activityId: update.id.href, ...outcome };
     },
 
     // {id}: a note this peer created. The Delete goes to the note's audience.
@@ -734,9 +808,10 @@ const routes = {
         return answer;
     },
 
-    // {handle} or {url}: WebFinger (for a handle), the actor as Fedify parses it, the raw actor
-    // document, its public key as Fedify's signature verifier fetches it, and the reverse
-    // WebFinger check on the actor URL.
+    // {handle} or {url}, signed?: WebFinger (for a handle), the actor as Fedify parses it (fetched
+    // with a signed GET, as a peer's authenticated document loader does, when `signed`), the raw
+    // actor document (always unsigned), its public key as Fedify's signature verifier fetches
+    // it, and the reverse WebFinger check on the actor URL.
     "POST /control/lookup": async (body) => {
         const ctx = ctxFor();
         const target = targetOf(body);
@@ -746,8 +821,13 @@ const routes = {
             const acct = target.startsWith("acct:") ? target : `acct:${target.replace(/^@/, "")}`;
             result.webfinger = await lookupWebFinger(acct, { allowPrivateAddress: true });
         }
-        const actor = await ctx.lookupObject(target);
+        const loader = body.signed ? await ctx.getDocumentLoader({ identifier: options.username }) : undefined;
+        const actor = await ctx.lookupObject(target, loader ? { documentLoader: loader } : {});
         if (!isActor(actor)) return { ...result, error: `no actor found for ${target}` };
+        const tags = [];
+        for await (const tag of actor.getTags({ suppressError: true })) {
+            tags.push({ type: tag.constructor.name, name: tag.name?.toString() ?? null });
+        }
         result.actor = {
             id: actor.id?.href ?? null,
             type: actor.constructor.name,
@@ -759,6 +839,9 @@ const routes = {
             following: actor.followingId?.href ?? null,
             sharedInbox: actor.endpoints?.sharedInbox?.href ?? null,
             url: actor.url?.href ?? null,
+            summary: actor.summary?.toString() ?? null,
+            attributedTo: actor.attributionId?.href ?? null,
+            tags,
         };
         try {
             result.document = (await plainLoader(actor.id.href)).document;

@@ -94,6 +94,9 @@ describe("what Confrère serves today", () => {
                 following: null,
                 sharedInbox: `${confrere.baseUrl}/inbox`,
                 url: null,
+                summary: null,
+                attributedTo: null,
+                tags: [],
             });
             // Anonymous fetch: the minimal document, nothing of the member's profile.
             const allowed = new Set(["@context", "id", "type", "preferredUsername", "inbox", "outbox", "endpoints", "publicKey"]);
@@ -195,7 +198,7 @@ describe("what Confrère serves today", () => {
 });
 
 // ---------------------------------------------------------------------------------------------
-// Federation features under way. Fully written; remove `skip` when the inbox lands.
+// Federation with a member: follows, notes, replies, Undo, Delete, Like and signed GETs both ways.
 
 // Fedify's actor follows `username`; resolves once Confrère's Accept arrived.
 async function peerFollowsMember(peer, confrere, username = "alice") {
@@ -416,6 +419,267 @@ describe("federation with Fedify", () => {
             const undo = await peer.undoLike(posted.json.uri);
             assert.equal(undo.delivered, true, undo.error);
             assert.equal((await alice.status(posted.json.id)).json?.favourites_count, 0);
+        });
+    });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Groups (FEP-1b12, docs/federation.md "Groups"): the Fedify actor joins a Confrère group by
+// following it, receives what the group announces, and posts into it as a member.
+
+const GROUP_MEMBERS = [{ username: "carol", role: "moderator" }, { username: "alice" }];
+
+// Creates a group on `confrere` as the moderator carol (interdisciplinary unless told otherwise).
+// Returns carol's session, the Group entity, the group's actor URL and its handle.
+async function createGroup(confrere, { name = "pied_diabetique", interdisciplinary = true } = {}) {
+    const carol = await signIn(confrere, "carol");
+    const answer = await carol.api("POST", "/api/v1/confrere/groups", {
+        name,
+        display_name: "Pied diabétique",
+        interdisciplinary,
+        tags: ["plaies", "diabete"],
+    });
+    assert.equal(answer.status, 200, answer.text);
+    const actorUrl = `${confrere.baseUrl}/groups/${name}`;
+    assert.equal(answer.json.uri, actorUrl);
+    return { carol, group: answer.json, actorUrl, handle: `${name}@${confrere.host}` };
+}
+
+// Fedify's actor follows the group; resolves once the group's Accept arrived (the Accept entry).
+async function peerJoinsGroup(peer, group) {
+    const follow = await peer.follow(group.handle);
+    assert.equal(follow.target, group.actorUrl);
+    assert.equal(follow.delivered, true, `Follow delivered: ${follow.error}`);
+    await waitFor(`the group's Accept of ${follow.followId}`, async () =>
+        (await peer.following()).find((f) => f.followId === follow.followId && f.state === "accepted"));
+    return receivedBy(peer, "the Accept", (a) => a.type === "Accept" && objectId(a) === follow.followId);
+}
+
+// A local member joins the group (POST /api/v1/confrere/groups/:id/join).
+async function memberJoins(confrere, username, group) {
+    const session = await signIn(confrere, username);
+    const joined = await session.api("POST", `/api/v1/confrere/groups/${group.group.id}/join`);
+    assert.equal(joined.status, 200, joined.text);
+    return session;
+}
+
+// The group's Announce whose announced object (as Fedify parsed it) `match` accepts.
+function announcedBy(peer, group, what, match) {
+    return receivedBy(peer, what, (a) => a.type === "Announce" && a.actor === group.actorUrl && a.announced && match(a.announced));
+}
+
+const groupTimeline = async (session, group) =>
+    (await session.api("GET", `/api/v1/timelines/group/${group.group.id}`)).json;
+
+describe("groups (FEP-1b12) with Fedify", () => {
+    test("Fedify finds a group by WebFinger, joins it by following it and receives the group's signed Accept", async () => {
+        await scenario({ members: GROUP_MEMBERS }, async ({ peer, confrere }) => {
+            const group = await createGroup(confrere);
+            const found = await peer.lookup(group.handle);
+            assert.equal(found.webfinger?.subject, `acct:${group.handle}`);
+            assert.equal(found.webfinger.links.find((l) => l.rel === "self")?.href, group.actorUrl);
+            assert.equal(found.actor?.type, "Group");
+            assert.equal(found.actor.id, group.actorUrl);
+            assert.equal(found.actor.inbox, `${group.actorUrl}/inbox`);
+            assert.equal(found.actor.sharedInbox, null, "peers deliver to the group itself");
+            assert.equal(found.publicKey?.owner, group.actorUrl);
+            assert.equal(found.fetchKey?.ok, true);
+            assert.equal(found.reverseWebfinger?.subject, `acct:${group.handle}`, "WebFinger on the group's URL names it back");
+
+            const accept = await peerJoinsGroup(peer, group);
+            assertSignedBy(accept, group.actorUrl);
+            // A trusted peer's signed GET reads the full document: Fedify parses its profile.
+            const full = await peer.lookup(group.handle, { signed: true });
+            assert.equal(full.actor?.name, "Pied diabétique");
+            assert.equal(full.actor.followers, `${group.actorUrl}/followers`);
+            assert.equal(full.actor.attributedTo, `${group.actorUrl}/moderators`, "attributedTo names the moderators");
+            const tags = [...full.actor.tags].sort((a, b) => a.name.localeCompare(b.name));
+            assert.deepEqual(tags, [{ type: "Hashtag", name: "#diabete" }, { type: "Hashtag", name: "#plaies" }],
+                "the specialty tags are Hashtags");
+            const seen = await group.carol.api("GET", `/api/v1/confrere/groups/${group.group.id}`);
+            assert.equal(seen.json?.members_count, 2, seen.text);
+            const members = await group.carol.api("GET", `/api/v1/confrere/groups/${group.group.id}/members`);
+            assert.ok(members.json?.some((m) => m.account?.acct === peer.handle), `Fedify's actor among the members: ${members.text}`);
+        });
+    });
+
+    test("a member's group post reaches Fedify as the group's signed Announce of the Create, and of the Note", async () => {
+        await scenario({ members: GROUP_MEMBERS }, async ({ peer, confrere }) => {
+            const group = await createGroup(confrere);
+            await peerJoinsGroup(peer, group);
+            const alice = await memberJoins(confrere, "alice", group);
+            const aliceUrl = confrere.actorUrl("alice");
+            const posted = await alice.post({ status: "Mal perforant plantaire : quelle décharge ?", group_id: group.group.id });
+            assert.equal(posted.status, 200, posted.text);
+            assert.equal(posted.json.confrere_audience, "group");
+
+            const ofCreate = await announcedBy(peer, group, "the Announce of the Create", (o) => o.type === "Create" && o.object?.id === posted.json.uri);
+            assertSignedBy(ofCreate, group.actorUrl);
+            const create = ofCreate.announced;
+            assert.equal(create.actor, aliceUrl);
+            assert.equal(create.object.type, "Note");
+            assert.equal(create.object.attributedTo, aliceUrl);
+            assert.equal(create.object.audience, group.actorUrl, "the Note names the group as its audience");
+            assert.ok(create.object.to.includes(group.actorUrl), `addressed to the group: ${create.object.to}`);
+            assert.match(create.object.content, /Mal perforant plantaire/);
+            const addressed = [create.to, create.cc, create.object.to, create.object.cc, ofCreate.raw.to, ofCreate.raw.cc].flat();
+            assert.ok(!addressed.some((a) => PUBLIC.includes(a)), `never public: ${addressed}`);
+            assert.ok([ofCreate.raw.to, ofCreate.raw.cc].flat().includes(`${group.actorUrl}/followers`), "the Announce goes to the group's followers");
+
+            const ofNote = await announcedBy(peer, group, "the Announce of the bare Note", (o) => o.type === "Note" && o.id === posted.json.uri);
+            assertSignedBy(ofNote, group.actorUrl);
+            assert.equal(ofNote.announced.audience, group.actorUrl);
+
+            // The peer has a member: its signed GET of the post is answered.
+            const fetched = await peer.signedFetch(posted.json.uri);
+            assert.equal(fetched.status, 200, JSON.stringify(fetched.body));
+            assert.equal(fetched.body.audience, group.actorUrl);
+            assert.equal(fetched.documentLoader.ok, true, fetched.documentLoader.error);
+        });
+    });
+
+    test("a note from Fedify, a member, to the group shows in the group's timeline and is announced back unchanged", async () => {
+        await scenario({ members: GROUP_MEMBERS }, async ({ peer, confrere }) => {
+            const group = await createGroup(confrere);
+            await peerJoinsGroup(peer, group);
+            const alice = await memberJoins(confrere, "alice", group);
+
+            // With a custom emoji (Mastodon's toot:Emoji), a term of the Create's own @context.
+            const note = await peer.note({
+                to: group.actorUrl,
+                audience: group.actorUrl,
+                content: "<p>Décharge par botte amovible, avis ? :botte:</p>",
+                emojis: [{ name: ":botte:", url: `${peer.origin}/static/botte.png` }],
+            });
+            assert.equal(note.delivered, true, note.error);
+            assert.deepEqual(note.recipients, [group.actorUrl]);
+            // Applied once Confrère answered 2xx: alice reads it in the group's timeline at once.
+            const status = (await groupTimeline(alice, group))?.find((s) => s.uri === note.id);
+            assert.ok(status, "the note is in the group's timeline");
+            assert.equal(status.account.acct, peer.handle);
+            assert.equal(status.confrere_audience, "group");
+            assert.equal(status.confrere_group?.id, group.group.id);
+            assert.match(status.content, /botte amovible/);
+            assert.ok((await alice.homeTimeline())?.some((s) => s.uri === note.id), "and in a member's home timeline");
+
+            const relayed = await announcedBy(peer, group, "the group's Announce of Fedify's Create", (o) => o.type === "Create" && o.id === note.activityId);
+            assertSignedBy(relayed, group.actorUrl);
+            assert.equal(relayed.announced.actor, peer.actor);
+            assert.equal(relayed.announced.object.id, note.id);
+            assert.ok(relayed.announced.object.tags.some((t) => t.type === "Emoji" && t.name === ":botte:"),
+                `Fedify reads the emoji in the relayed Create: ${JSON.stringify(relayed.announced.object.tags)}`);
+            // The bare Note announced beside it keeps the meaning of its terms (its @context).
+            const bare = await announcedBy(peer, group, "the group's Announce of Fedify's Note", (o) => o.type === "Note" && o.id === note.id);
+            assertSignedBy(bare, group.actorUrl);
+            assert.ok(bare.announced.tags.some((t) => t.type === "Emoji" && t.name === ":botte:"),
+                `Fedify reads the emoji in the announced Note: ${JSON.stringify(bare.announced.tags)}`);
+        });
+    });
+
+    test("a Fedify actor that is not a member cannot read the group's posts, and its note to the group is refused with 403", async () => {
+        await scenario({ members: GROUP_MEMBERS }, async ({ peer, confrere }) => {
+            const group = await createGroup(confrere);
+            const posted = await group.carol.post({ status: "Entre membres du groupe.", group_id: group.group.id });
+            assert.equal(posted.status, 200, posted.text);
+            const fetched = await peer.signedFetch(posted.json.uri);
+            assert.ok([403, 404].includes(fetched.status), `a non-member's signed GET answered ${fetched.status}`);
+
+            const note = await peer.note({ to: group.actorUrl, audience: group.actorUrl, content: "<p>Je m'invite.</p>" });
+            assert.equal(note.delivered, false);
+            assert.equal(note.status, 403, note.error);
+            assert.ok((await groupTimeline(group.carol, group))?.every((s) => s.uri !== note.id));
+        });
+    });
+
+    test("Fedify edits its group note: the member reads the new text and the group announces the Update", async () => {
+        await scenario({ members: GROUP_MEMBERS }, async ({ peer, confrere }) => {
+            const group = await createGroup(confrere);
+            await peerJoinsGroup(peer, group);
+            const alice = await memberJoins(confrere, "alice", group);
+            const note = await peer.note({ to: group.actorUrl, audience: group.actorUrl, content: "<p>Rendez-vous jeudi.</p>" });
+            assert.equal(note.delivered, true, note.error);
+
+            const edited = await peer.updateNote(note.id, "<p>Rendez-vous vendredi.</p>");
+            assert.equal(edited.delivered, true, edited.error);
+            const status = (await groupTimeline(alice, group))?.find((s) => s.uri === note.id);
+            assert.match(status?.content ?? "", /vendredi/, "the edit is applied once Confrère answered 2xx");
+            assert.ok(status.edited_at, "shown as edited");
+            const relayed = await announcedBy(peer, group, "the group's Announce of the Update", (o) => o.type === "Update" && o.id === edited.activityId);
+            assertSignedBy(relayed, group.actorUrl);
+            assert.match(relayed.announced.object?.content ?? "", /vendredi/);
+        });
+    });
+
+    test("Fedify replies in a group thread, deletes its reply and leaves the group", async () => {
+        await scenario({ members: GROUP_MEMBERS }, async ({ peer, confrere }) => {
+            const group = await createGroup(confrere);
+            await peerJoinsGroup(peer, group);
+            const alice = await memberJoins(confrere, "alice", group);
+            const posted = await alice.post({ status: "Quel chaussage après cicatrisation ?", group_id: group.group.id });
+            assert.equal(posted.status, 200, posted.text);
+            await announcedBy(peer, group, "the Announce of alice's post", (o) => o.type === "Note" && o.id === posted.json.uri);
+
+            const reply = await peer.note({ to: group.actorUrl, audience: group.actorUrl, inReplyTo: posted.json.uri, content: "<p>Chaussure thérapeutique sur mesure.</p>" });
+            assert.equal(reply.delivered, true, reply.error);
+            const threaded = (await groupTimeline(alice, group))?.find((s) => s.uri === reply.id);
+            assert.ok(threaded, "the reply is in the group's timeline");
+            assert.equal(threaded.in_reply_to_id, posted.json.id);
+
+            const deleted = await peer.deleteNote(reply.id);
+            assert.equal(deleted.delivered, true, deleted.error);
+            assert.ok((await groupTimeline(alice, group))?.every((s) => s.uri !== reply.id), "the reply left the group's timeline");
+            const relayed = await announcedBy(peer, group, "the group's Announce of the Delete", (o) => o.type === "Delete" && o.id === deleted.activityId);
+            assertSignedBy(relayed, group.actorUrl);
+
+            const undo = await peer.unfollow(group.handle);
+            assert.equal(undo.delivered, true, undo.error);
+            const seen = await group.carol.api("GET", `/api/v1/confrere/groups/${group.group.id}`);
+            assert.equal(seen.json?.members_count, 2, `carol and alice remain: ${seen.text}`);
+        });
+    });
+
+    test("a group moderator's removals reach Fedify: a post's as an announced Delete, a member's as a Reject of its Follow", async () => {
+        await scenario({ members: GROUP_MEMBERS }, async ({ peer, confrere }) => {
+            const group = await createGroup(confrere);
+            const followed = await peerJoinsGroup(peer, group);
+            const alice = await memberJoins(confrere, "alice", group);
+            const posted = await alice.post({ status: "Message hors charte.", group_id: group.group.id });
+            assert.equal(posted.status, 200, posted.text);
+            await announcedBy(peer, group, "the Announce of alice's post", (o) => o.type === "Note" && o.id === posted.json.uri);
+
+            const removal = await group.carol.api("DELETE", `/api/v1/confrere/groups/${group.group.id}/statuses/${posted.json.id}`);
+            assert.equal(removal.status, 200, removal.text);
+            const removed = await announcedBy(peer, group, "the group's Announce of the removal", (o) => o.type === "Delete");
+            assertSignedBy(removed, group.actorUrl);
+            assert.equal(removed.announced.actor, confrere.actorUrl("carol"), "the removal is the moderator's Delete");
+            assert.equal(removed.announced.objectId, posted.json.uri);
+
+            const members = await group.carol.api("GET", `/api/v1/confrere/groups/${group.group.id}/members`);
+            const fedi = members.json?.find((m) => m.account?.acct === peer.handle);
+            assert.ok(fedi, members.text);
+            const expelled = await group.carol.api("DELETE", `/api/v1/confrere/groups/${group.group.id}/members/${fedi.account.id}`);
+            assert.equal(expelled.status, 200, expelled.text);
+            const followId = objectId(followed);
+            await waitFor("the group's Reject of the Follow", async () =>
+                (await peer.following()).find((f) => f.followId === followId && f.state === "rejected"));
+            const reject = await receivedBy(peer, "the Reject", (a) => a.type === "Reject");
+            assertSignedBy(reject, group.actorUrl);
+            assert.equal(objectId(reject), followId);
+        });
+    });
+
+    test("a Follow of a profession-only group is answered with the group's signed Reject", async () => {
+        await scenario({ members: GROUP_MEMBERS }, async ({ peer, confrere }) => {
+            const group = await createGroup(confrere, { name: "officine", interdisciplinary: false });
+            const follow = await peer.follow(group.handle);
+            assert.equal(follow.delivered, true, `Follow delivered: ${follow.error}`);
+            await waitFor("the group's Reject", async () =>
+                (await peer.following()).find((f) => f.followId === follow.followId && f.state === "rejected"));
+            const reject = await receivedBy(peer, "the Reject", (a) => a.type === "Reject");
+            assertSignedBy(reject, group.actorUrl);
+            assert.equal(objectId(reject), follow.followId);
+            const seen = await group.carol.api("GET", `/api/v1/confrere/groups/${group.group.id}`);
+            assert.equal(seen.json?.members_count, 1, "no membership recorded");
         });
     });
 });

@@ -8,7 +8,6 @@
 # Environment:
 #   CONFRERE_BINARY           the binary under test
 #   CONFRERE_INTEROP_TIMEOUT  seconds for the whole run (default 600)
-#   INTEROP_RUN_PENDING=1     also run the tests written ahead of the inbox
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)

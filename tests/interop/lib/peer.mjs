@@ -54,10 +54,13 @@ export async function startPeer({ tlsFiles, lifetimeSeconds = 600, username = "f
         get: (path) => call("GET", path),
         post: (path, body = {}) => call("POST", path, body),
         // Shortcuts for the control API (README.md lists it).
-        lookup: (handleOrUrl) => call("POST", "/control/lookup", /^https?:/.test(handleOrUrl) ? { url: handleOrUrl } : { handle: handleOrUrl }),
+        // `signed`: the actor is fetched with a signed GET (what a trusted peer reads).
+        lookup: (handleOrUrl, { signed = false } = {}) =>
+            call("POST", "/control/lookup", { ...(/^https?:/.test(handleOrUrl) ? { url: handleOrUrl } : { handle: handleOrUrl }), signed }),
         follow: (target) => call("POST", "/control/follow", /^https?:/.test(target) ? { actor: target } : { handle: target }),
         unfollow: (target) => call("POST", "/control/unfollow", /^https?:/.test(target) ? { actor: target } : { handle: target }),
         note: (body) => call("POST", "/control/note", body),
+        updateNote: (id, content) => call("POST", "/control/update", { id, content }),
         deleteNote: (id) => call("POST", "/control/delete", { id }),
         like: (object, actor) => call("POST", "/control/like", { object, actor }),
         undoLike: (object) => call("POST", "/control/undo-like", { object }),

@@ -256,6 +256,26 @@ TEST(ActorJson, ContextNamesActivityStreamsAndSecurity)
     EXPECT_EQ(std::string(doc["@context"][1].GetString()), "https://w3id.org/security/v1");
 }
 
+TEST(GroupActorJson, TheContextDefinesEveryTermOfTheFullViewBeyondActivityStreams)
+{
+    model::Group group;
+    group.name = "pied";
+    group.display_name = "Pied diabétique";
+    group.tags = { "plaies" };
+    group.interdisciplinary = true;
+    auto doc = parse(group_actor_json(group, kBase, true));
+    ASSERT_TRUE(doc["@context"].IsArray());
+    const auto& context = doc["@context"];
+    ASSERT_TRUE(context[context.Size() - 1].IsObject());
+    const auto& terms = context[context.Size() - 1];
+    ASSERT_TRUE(doc["tag"].IsArray() && doc["tag"].Size() == 1);
+    EXPECT_EQ(str(terms, str(doc["tag"][0], "type").c_str()), "as:Hashtag");
+    ASSERT_TRUE(doc.HasMember("postingRestrictedToMods"));
+    EXPECT_EQ(str(terms, "postingRestrictedToMods"), "lemmy:postingRestrictedToMods");
+    EXPECT_EQ(str(terms, "lemmy"), "https://join-lemmy.org/ns#");
+    EXPECT_EQ(str(terms, str(doc["attachment"][0], "type").c_str()), "schema:PropertyValue");
+}
+
 TEST(ActorJson, FullViewAddsTheProfile)
 {
     model::Account a = alice();

@@ -199,5 +199,32 @@ TEST_F(GroupInboxTest, OnlyMembersPostAndAThreadStaysInItsGroup)
     EXPECT_EQ(outbox_.relayed.size(), 1u);
 }
 
+TEST_F(GroupInboxTest, TheNoteAnnouncedBesideAMembersActivityKeepsTheActivitysContext)
+{
+    add_member(local_, model::remote_actor(remi_.actor.id));
+    // A custom emoji, as Mastodon and Fedify send it: `Emoji` is defined by the Create's context only.
+    Note note = note_in(remi_.uri + "/notes/emoji", group_uri(local_), "<p>Botte :botte:</p>");
+    note.tags
+        = R"([{"type":"Emoji","name":":botte:","icon":{"type":"Image","url":"https://peer.test/botte.png"}}])";
+    const std::string context
+        = R"(["https://www.w3.org/ns/activitystreams",{"toot":"http://joinmastodon.org/ns#","Emoji":"toot:Emoji"}])";
+    std::string create = create_of(remi_, activity_id(remi_, "emoji"), note);
+    const std::string plain = q("https://www.w3.org/ns/activitystreams");
+    create.replace(create.find(plain), plain.size(), context);
+    ASSERT_TRUE(deliver_to(local_, remi_, create));
+    ASSERT_EQ(outbox_.relayed.size(), 1u);
+    const std::string& bare = outbox_.relayed[0].second;
+    EXPECT_EQ(bare.rfind(R"({"@context":)" + context + ",", 0), 0u) << bare;
+    EXPECT_NE(bare.find(R"("name":":botte:")"), std::string::npos) << bare;
+
+    // A Note with a @context of its own keeps it, unchanged.
+    std::string own = note_json(note_in(remi_.uri + "/notes/own", group_uri(local_)));
+    own.insert(1, R"("@context":"https://www.w3.org/ns/activitystreams",)");
+    ASSERT_TRUE(
+        deliver_to(local_, remi_, activity_json("Create", activity_id(remi_, "own"), remi_.uri, own)));
+    ASSERT_EQ(outbox_.relayed.size(), 2u);
+    EXPECT_EQ(outbox_.relayed[1].second, own);
+}
+
 } // namespace
 } // namespace confrere::federation::inbox_testing
