@@ -345,6 +345,21 @@ std::string ordered_collection_json(
     return buf.GetString();
 }
 
+std::string ordered_collection_of_ids_json(std::string_view id, const std::vector<std::string>& item_ids)
+{
+    rapidjson::StringBuffer buf;
+    Writer w(buf);
+    w.StartObject();
+    context(w);
+    kv(w, "id", id);
+    kv(w, "type", "OrderedCollection");
+    w.Key("totalItems");
+    w.Int64(static_cast<std::int64_t>(item_ids.size()));
+    ids(w, "orderedItems", item_ids);
+    w.EndObject();
+    return buf.GetString();
+}
+
 std::string ordered_collection_page_of_ids_json(std::string_view id, std::string_view part_of,
     const std::vector<std::string>& item_ids, std::string_view next)
 {

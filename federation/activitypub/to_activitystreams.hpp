@@ -84,6 +84,9 @@ std::string announce_embedded_json(std::string_view id, std::string_view actor, 
 std::string ordered_collection_json(
     std::string_view id, std::int64_t total_items, std::string_view first_page);
 
+// A small OrderedCollection listing its items inline (a group's moderators, as Lemmy reads them).
+std::string ordered_collection_of_ids_json(std::string_view id, const std::vector<std::string>& item_ids);
+
 // An OrderedCollectionPage of ids (followers, following, replies). `next` left out when empty.
 std::string ordered_collection_page_of_ids_json(std::string_view id, std::string_view part_of,
     const std::vector<std::string>& item_ids, std::string_view next);

@@ -322,7 +322,7 @@ Response handle_group_collection(Context& ctx, const Request& req, const std::st
                 if (*account)
                     ids.push_back(federation::ActorUrls(ctx.base_url, (*account)->username).id);
             }
-            body = federation::ordered_collection_page_of_ids_json(urls.moderators, urls.moderators, ids, "");
+            body = federation::ordered_collection_of_ids_json(urls.moderators, ids);
             return ok();
         }
         std::int64_t total = 0;

@@ -273,6 +273,33 @@ TEST(AsWrite, OrderedCollectionAndPageOfIds)
         raw(ordered_collection_page_of_ids_json(followers + "?page=2", followers, {}, "")).HasMember("next"));
 }
 
+TEST(AsWrite, SmallCollectionListsItsItemsInline)
+{
+    const std::string moderators = "https://podologie.example/groups/plaies/moderators";
+    std::vector<std::string> items { std::string(kAlice), "https://podologie.example/users/zoe" };
+    auto d = raw(ordered_collection_of_ids_json(moderators, items));
+    EXPECT_STREQ(d["type"].GetString(), "OrderedCollection");
+    EXPECT_EQ(d["totalItems"].GetInt64(), 2);
+    ASSERT_EQ(d["orderedItems"].Size(), 2u);
+    EXPECT_STREQ(d["orderedItems"][1].GetString(), items[1].c_str());
+    EXPECT_FALSE(d.HasMember("partOf"));
+}
+
+TEST(AsWrite, AnnounceEmbedsTheActivityUnchangedWithItsContext)
+{
+    NoteView n = reply_note();
+    std::string create = create_json(n.id + "/activity", kAlice, n);
+    const std::string group = "https://podologie.example/groups/plaies";
+    auto d = raw(announce_embedded_json(group + "/announces/1", group, create, Addressing { { group + "/followers" }, {} },
+        TimePoint {}));
+    EXPECT_STREQ(d["type"].GetString(), "Announce");
+    EXPECT_STREQ(d["actor"].GetString(), group.c_str());
+    ASSERT_TRUE(d["object"].IsObject());
+    EXPECT_STREQ(d["object"]["id"].GetString(), (n.id + "/activity").c_str());
+    EXPECT_TRUE(d["object"].HasMember("@context")) << "the embedded activity is kept unchanged";
+    EXPECT_TRUE(announce_embedded_json("x", group, "not json", {}, TimePoint {}).empty());
+}
+
 TEST(AsWrite, PageOfDocumentsEmbedsThemWithoutTheirContexts)
 {
     const std::string outbox = std::string(kAlice) + "/outbox";
