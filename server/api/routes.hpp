@@ -96,6 +96,10 @@ Status address_post(Context& ctx, services::PostRequest& post, std::string_view 
 // alike). Unprocessable (field "profession_code") for a code that is not a number up to 99.
 Result<services::RegistrationRequest> registration_request(const http::Params& params);
 
+// The fields of a group creation form or body (POST /api/v1/confrere/groups and /groups alike).
+// Unprocessable (field "parent_id") for a parent_id that is not an id.
+Result<services::NewGroup> new_group_request(const http::Params& params);
+
 // Parses a decimal id from a path parameter; NotFound if it is not one (ids are opaque).
 Result<Id> parse_id(std::string_view text);
 

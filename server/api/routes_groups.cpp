@@ -80,19 +80,10 @@ Response handle_create(Context& ctx, const Request& req)
     auto params = http::parse_params(req);
     if (!params)
         return http::error_response(params.error());
-    services::NewGroup request;
-    request.name = params->get_or("name");
-    request.display_name = params->get_or("display_name");
-    request.description = params->get_or("description");
-    request.tags = params->list("tags").value_or(std::vector<std::string> {});
-    request.interdisciplinary = params->flag("interdisciplinary");
-    if (auto parent = params->get("parent_id"); parent && !parent->empty()) {
-        auto id = parse_id(*parent);
-        if (!id)
-            return http::error_response(Error { ErrorKind::Unprocessable, "The parent group does not exist.", {}, "parent_id" });
-        request.parent_id = *id;
-    }
-    auto created = groups(ctx).create(caller->auth.account, std::move(request));
+    auto request = new_group_request(*params);
+    if (!request)
+        return http::error_response(request.error());
+    auto created = groups(ctx).create(caller->auth.account, std::move(*request));
     if (!created)
         return http::error_response(created.error());
     auto view = groups(ctx).view(caller->auth.account, created->id);
@@ -295,6 +286,23 @@ Result<bool> is_local_group(Context& ctx, Id id)
             return forward(group);
         return group->has_value();
     });
+}
+
+Result<services::NewGroup> new_group_request(const http::Params& params)
+{
+    services::NewGroup request;
+    request.name = params.get_or("name");
+    request.display_name = params.get_or("display_name");
+    request.description = params.get_or("description");
+    request.tags = params.list("tags").value_or(std::vector<std::string> {});
+    request.interdisciplinary = params.flag("interdisciplinary");
+    if (auto parent = params.get("parent_id"); parent && !parent->empty()) {
+        auto id = parse_id(*parent);
+        if (!id)
+            return fail(ErrorKind::Unprocessable, "The parent group does not exist.", {}, "parent_id");
+        request.parent_id = *id;
+    }
+    return request;
 }
 
 void register_group_routes(http::Router& router, Context& ctx)

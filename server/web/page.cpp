@@ -38,6 +38,7 @@ Value nav_value(const Visit& visit, const model::Account& account)
     bool admin = services::require_admin(account).has_value();
     std::string profile = "/@" + account.username;
     const Item items[] = { { "/home", "nav.home", true }, { "/local", "nav.local", true },
+        { "/groups", "nav.groups", true },
         { "/notifications", "nav.notifications", true }, { "/search", "nav.search", true },
         { profile, "nav.profile", true }, { "/settings", "nav.settings", true },
         { "/admin/registrations", "nav.moderation", moderator }, { "/admin/peers", "nav.peers", admin },

@@ -17,6 +17,8 @@ void register_registration_routes(http::Router& router, api::Context& ctx, const
 void register_status_pages(http::Router& router, api::Context& ctx, const WebUi& ui);
 // /@:username, follows, /notifications, /search, /settings (member_pages.cpp).
 void register_member_pages(http::Router& router, api::Context& ctx, const WebUi& ui);
+// /groups, /g/:name and what members and group moderators do there (group_pages.cpp).
+void register_group_pages(http::Router& router, api::Context& ctx, const WebUi& ui);
 // /admin/registrations and decisions (moderation_pages.cpp).
 void register_moderation_pages(http::Router& router, api::Context& ctx, const WebUi& ui);
 // /admin/peers and /admin/statistics, for admins (admin_pages.cpp).
@@ -28,6 +30,7 @@ inline void register_web_routes(http::Router& router, api::Context& ctx, const W
     register_registration_routes(router, ctx, ui);
     register_status_pages(router, ctx, ui);
     register_member_pages(router, ctx, ui);
+    register_group_pages(router, ctx, ui);
     register_moderation_pages(router, ctx, ui);
     register_admin_pages(router, ctx, ui);
 }

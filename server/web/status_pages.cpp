@@ -1,10 +1,12 @@
 // Timelines, a thread, writing and replying, and the favourite / boost / bookmark buttons.
 // Every rule is SocialService's; these handlers parse forms and render pages.
 #include "core/base/text.hpp"
+#include "core/services/group_service.hpp"
 #include "core/services/search_service.hpp"
 #include "core/services/social_service.hpp"
 #include "server/api/routes.hpp"
 #include "server/api/status_json.hpp"
+#include "server/web/compose.hpp"
 #include "server/web/routes.hpp"
 #include "server/web/views.hpp"
 
@@ -17,48 +19,21 @@ using http::Response;
 
 namespace {
 
-// The audiences the picker offers, in order; the first is the default. Groups join the list
-// when they land (issue 4): one entry here and its catalogue texts.
+// The audiences the picker offers, in order; the first is the default. The member's groups
+// follow them, as "group:<id>" choices.
 constexpr model::Audience kPickerAudiences[]
     = { model::Audience::Instance, model::Audience::Followers, model::Audience::Direct };
+constexpr std::string_view kGroupChoice = "group:";
 
-// What the compose form shows: the text typed so far, the audience chosen, an error by field.
-struct Draft {
-    std::string text;
-    std::string summary;
-    model::Audience audience = model::Audience::Instance;
-    std::optional<Id> in_reply_to;
-    std::optional<Error> error;
-};
-
-Value compose_value(const Visit& v, const Draft& draft)
+Value audience_option(std::string value, std::string label, std::string_view hint, bool checked, bool group)
 {
-    Value c = Value::object();
-    c.set("text", draft.text);
-    c.set("summary", draft.summary);
-    c.set("max", std::to_string(v.ctx.social->social.limits().max_characters));
-    if (draft.in_reply_to)
-        c.set("in_reply_to", std::to_string(*draft.in_reply_to));
-    Value audiences(Value::List {});
-    for (model::Audience a : kPickerAudiences) {
-        std::string name(model::to_string(a));
-        Value option = Value::object();
-        option.set("value", name);
-        option.set("label", v.texts->text("audience." + name));
-        option.set("hint", v.texts->text("audience." + name + ".hint"));
-        option.set("checked", a == draft.audience);
-        audiences.push(std::move(option));
-    }
-    c.set("audiences", std::move(audiences));
-    if (draft.error) {
-        Value e = Value::object();
-        std::string field = draft.error->field == "visibility" ? "audience"
-            : draft.error->field == "spoiler_text"             ? "summary"
-                                                               : "text";
-        e.set(field, translate_error(v, *draft.error));
-        c.set("error", std::move(e));
-    }
-    return c;
+    Value option = Value::object();
+    option.set("value", std::move(value));
+    option.set("label", std::move(label));
+    option.set("hint", hint);
+    option.set("checked", checked);
+    option.set("group", group);
+    return option;
 }
 
 // A page of statuses (`data` holds the rest: heading, empty text, compose form), with a link to
@@ -84,7 +59,7 @@ Response timeline_page(Visit& v, const model::Account& me, bool home, Draft draf
     Value data = Value::object();
     data.set("heading", v.texts->text(home ? "home.title" : "local.title"));
     data.set("empty", v.texts->text(home ? "home.empty" : "local.empty"));
-    data.set("compose", compose_value(v, draft));
+    data.set("compose", compose_value(v, me, draft));
     return statuses_page(v, me, home ? social.home_timeline(me, query) : social.instance_timeline(me, query, {}),
         query.limit, home ? "/home" : "/local", std::move(data), home ? "home.title" : "local.title", status);
 }
@@ -173,14 +148,16 @@ Response thread_page(Visit& v, const model::Account& me, Id id, Draft draft = {}
     if (!draft.in_reply_to) {
         draft.in_reply_to = id;
         // The picker starts at the parent's audience: never wider, and SocialService narrows a
-        // reply to someone else's Followers or Direct status to Direct by itself.
-        draft.audience
-            = focus->audience == model::Audience::Group ? model::Audience::Direct : focus->audience;
+        // reply to someone else's Followers or Direct status to Direct by itself. A reply to a
+        // group post stays in its group (the service sees to it; the picker says so).
+        draft.audience = focus->audience;
+        if (focus->audience == model::Audience::Group && focus->group)
+            draft.group_id = focus->group->id;
     }
     Value data = Value::object();
     data.set("ancestors", std::move(ancestors));
     data.set("focus", std::move(focus_value));
-    data.set("compose", compose_value(v, draft));
+    data.set("compose", compose_value(v, me, draft));
     return page(v, "thread", "thread.title", std::move(data), status);
 }
 
@@ -189,7 +166,16 @@ Response post_status(Visit& v, const model::Account& me, const http::Params& for
     Draft draft;
     draft.text = form.get_or("status");
     draft.summary = form.get_or("summary");
-    auto audience = model::audience_from_string(form.get_or("audience", "instance"));
+    // A group of the picker comes as "group:<id>"; a group's page sends a hidden group_id.
+    std::string chosen = form.get_or("audience", "instance");
+    std::string group_id = form.get_or("group_id");
+    if (chosen.starts_with(kGroupChoice)) {
+        group_id = chosen.substr(kGroupChoice.size());
+        chosen = model::to_string(model::Audience::Group);
+    }
+    auto audience = model::audience_from_string(chosen);
+    if (auto id = api::parse_id(group_id); id && !group_id.empty())
+        draft.group_id = *id; // kept for the picker if the post is refused
     if (auto parent = form.get("in_reply_to"); parent && !parent->empty()) {
         auto parent_id = api::parse_id(*parent);
         if (!parent_id)
@@ -211,7 +197,7 @@ Response post_status(Visit& v, const model::Account& me, const http::Params& for
     post.audience = draft.audience;
     post.in_reply_to = draft.in_reply_to;
     post.language = v.language;
-    if (auto addressed = api::address_post(v.ctx, post, form.get_or("group_id")); !addressed)
+    if (auto addressed = api::address_post(v.ctx, post, group_id); !addressed)
         return back_to_form(addressed.error());
     // The form's CSRF token is per session, so it cannot tell two submissions apart; a
     // double click posting twice is the price of working without JavaScript.
@@ -249,6 +235,42 @@ Response toggle(
 }
 
 } // namespace
+
+Value compose_value(const Visit& v, const model::Account& me, const Draft& draft)
+{
+    Value c = Value::object();
+    c.set("text", draft.text);
+    c.set("summary", draft.summary);
+    c.set("max", std::to_string(v.ctx.social->social.limits().max_characters));
+    if (draft.in_reply_to)
+        c.set("in_reply_to", std::to_string(*draft.in_reply_to));
+    c.set("picker", !draft.fixed_group);
+    if (draft.fixed_group && draft.group_id)
+        c.set("group_id", std::to_string(*draft.group_id));
+    Value audiences(Value::List {});
+    for (model::Audience a : kPickerAudiences) {
+        std::string name(model::to_string(a));
+        audiences.push(audience_option(name, std::string(v.texts->text("audience." + name)),
+            v.texts->text("audience." + name + ".hint"), a == draft.audience, false));
+    }
+    // A member without groups (or a failed read) simply gets the three audiences.
+    if (!draft.fixed_group)
+        if (auto groups = v.ctx.groups->memberships(me))
+            for (const model::Group& g : *groups)
+                audiences.push(audience_option(std::string(kGroupChoice) + std::to_string(g.id), g.display_name,
+                    v.texts->text("audience.group.hint"),
+                    draft.audience == model::Audience::Group && draft.group_id == g.id, true));
+    c.set("audiences", std::move(audiences));
+    if (draft.error) {
+        Value e = Value::object();
+        std::string field = draft.error->field == "visibility" || draft.error->field == "group_id" ? "audience"
+            : draft.error->field == "spoiler_text"                                                ? "summary"
+                                                                                                   : "text";
+        e.set(field, translate_error(v, *draft.error));
+        c.set("error", std::move(e));
+    }
+    return c;
+}
 
 void register_status_pages(http::Router& router, api::Context& ctx, const WebUi& ui)
 {

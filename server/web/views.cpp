@@ -4,6 +4,7 @@
 #include "server/api/routes.hpp"
 #include "server/web/i18n.hpp"
 
+#include <functional>
 #include <map>
 
 namespace confrere::server::web {
@@ -27,6 +28,19 @@ Value actor_value(const model::RemoteActor& actor)
     v.set("url", "/@" + handle);
     v.set("local", false);
     return v;
+}
+
+Value group_link_value(const model::Group& group)
+{
+    Value v = Value::object();
+    v.set("name", group.display_name.empty() ? group.name : group.display_name);
+    v.set("url", group_page_path(group.name));
+    return v;
+}
+
+std::string group_page_path(std::string_view name)
+{
+    return "/g/" + std::string(name);
 }
 
 Value audience_value(model::Audience audience, const Catalogue& texts)
@@ -93,11 +107,12 @@ std::optional<model::ActorRef> parse_actor_ref(std::string_view text)
 
 namespace {
 
-// Authors of a page are looked up once each.
-class AuthorCache {
+// What a page shows of each actor (authors, groups) is looked up once per page.
+class RefCache {
 public:
-    explicit AuthorCache(storage::Repositories& repos)
-        : repos_(repos)
+    using Finder = std::function<Result<std::optional<Value>>(model::ActorRef)>;
+    explicit RefCache(Finder find)
+        : find_(std::move(find))
     { }
 
     Result<const Value*> get(model::ActorRef ref)
@@ -105,7 +120,7 @@ public:
         auto key = std::make_pair(ref.id, ref.local);
         if (auto it = cache_.find(key); it != cache_.end())
             return it->second ? &*it->second : nullptr;
-        auto found = find_actor_value(repos_, ref);
+        auto found = find_(ref);
         if (!found)
             return forward(found);
         auto& slot = cache_[key] = std::move(*found);
@@ -113,9 +128,23 @@ public:
     }
 
 private:
-    storage::Repositories& repos_;
+    Finder find_;
     std::map<std::pair<Id, bool>, std::optional<Value>> cache_;
 };
+
+// The group of a group post: its name and page (a group here) or its profile (a remote Group
+// actor); nullopt when it is gone.
+Result<std::optional<Value>> find_group_link(storage::Repositories& repos, model::ActorRef ref)
+{
+    if (!ref.local)
+        return find_actor_value(repos, ref);
+    auto group = repos.groups().find_by_id(ref.id);
+    if (!group)
+        return forward(group);
+    if (!*group)
+        return std::optional<Value> {};
+    return std::optional<Value>(group_link_value(**group));
+}
 
 Status add_interactions(
     storage::Repositories& repos, const model::Account& viewer, const model::Status& s, Value& v)
@@ -146,7 +175,8 @@ Result<Value::List> status_values(api::Context& ctx, const model::Account& viewe
     Value::List out;
     out.reserve(statuses.size());
     auto done = ctx.store.read([&](storage::Repositories& repos) -> Status {
-        AuthorCache authors(repos);
+        RefCache authors([&](model::ActorRef ref) { return find_actor_value(repos, ref); });
+        RefCache groups([&](model::ActorRef ref) { return find_group_link(repos, ref); });
         for (const model::Status& s : statuses) {
             auto author = authors.get(s.author);
             if (!author)
@@ -158,7 +188,15 @@ Result<Value::List> status_values(api::Context& ctx, const model::Account& viewe
             v.set("id", id);
             v.set("url", "/statuses/" + id);
             v.set("author", **author);
-            v.set("audience", audience_value(s.audience, texts));
+            Value audience = audience_value(s.audience, texts);
+            if (s.audience == model::Audience::Group && s.group) {
+                auto group = groups.get(*s.group);
+                if (!group)
+                    return forward(group);
+                if (*group != nullptr)
+                    audience.set("group", **group);
+            }
+            v.set("audience", std::move(audience));
             v.set("content", Html { s.content_html });
             v.set("summary", s.summary);
             v.set("published", format_iso8601(s.published));

@@ -4,6 +4,7 @@
 
 #include "core/model/account.hpp"
 #include "core/model/federation.hpp"
+#include "core/model/group.hpp"
 #include "server/api/context.hpp"
 #include "server/web/template.hpp"
 
@@ -32,7 +33,13 @@ std::optional<model::ActorRef> parse_actor_ref(std::string_view text);
 Result<Value::List> status_values(api::Context& ctx, const model::Account& viewer,
     const std::vector<model::Status>& statuses, const Catalogue& texts);
 
-// A status's audience: its name ("instance"…, the CSS class) and translated label.
+// A group's page in the web UI: /g/<name> (/groups/<name> is the group's ActivityPub actor).
+std::string group_page_path(std::string_view name);
+// What a page shows of a group to link to it: its display name and page ("name", "url").
+Value group_link_value(const model::Group& group);
+
+// A status's audience: its name ("instance"…, the CSS class) and translated label; status_values
+// adds "group" (group_link_value, or the remote Group's actor_value) to group posts.
 Value audience_value(model::Audience audience, const Catalogue& texts);
 
 // "2026-03-01 14:05" (UTC) for display; the ISO 8601 form goes in <time datetime>.

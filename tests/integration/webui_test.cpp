@@ -491,5 +491,187 @@ TEST_F(WebUi, AnonymousVisitorIsSentToTheLoginPage)
     }
 }
 
+// Groups (issues 4 and 6): the directory and its creation form, a group's page, the picker.
+class WebUiGroups : public WebUi {
+protected:
+    // A moderator signed in through the login page (the only one who may make a group
+    // interdisciplinary).
+    HttpClient web_moderator()
+    {
+        create_account("moderatrice", "moderator", true);
+        auto client = instance_.client();
+        auto r = web_sign_in(client, "moderatrice");
+        EXPECT_EQ(r.status, 303) << r;
+        return client;
+    }
+
+    // Fills the creation form of /groups; returns the answer (303 to the group's page).
+    HttpResponse web_create_group(HttpClient& client, FormFields fields)
+    {
+        auto directory = client.get("/groups");
+        EXPECT_EQ(directory.status, 200) << directory;
+        fields.emplace_back("csrf", csrf_of(directory));
+        return client.post_form("/groups", fields);
+    }
+
+    // Presses a button of `path`'s page whose form posts to `action`.
+    HttpResponse press(HttpClient& client, const std::string& path, const std::string& action, FormFields fields = {})
+    {
+        auto page = client.get(path);
+        EXPECT_EQ(page.status, 200) << page;
+        EXPECT_TRUE(contains(page.body, "action=\"" + action + "\"")) << action << " on " << path;
+        fields.emplace_back("csrf", csrf_of(page));
+        return client.post_form(action, fields);
+    }
+
+    // The group's id, as the picker of /home offers it to a member ("group:<id>").
+    std::string picker_group_id(HttpClient& client)
+    {
+        std::smatch m;
+        auto home = client.get("/home");
+        static const std::regex choice(R"re(value="group:(\d+)")re");
+        return std::regex_search(home.body, m, choice) ? m[1].str() : "";
+    }
+};
+
+TEST_F(WebUiGroups, DirectoryShowsGroupsWithTheirSubGroupsAndFiltersByTag)
+{
+    auto mod = web_moderator();
+    auto created = web_create_group(mod, { { "name", "plaies" }, { "display_name", "Plaies et cicatrisation" },
+        { "description", "Soins des plaies chroniques" }, { "tags", "#plaies, diabete" },
+        { "interdisciplinary", "true" } });
+    ASSERT_EQ(created.status, 303) << created;
+    EXPECT_EQ(created.header("Location"), "/g/plaies");
+    auto directory = mod.get("/groups");
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(directory.body, m, std::regex(R"re(<option value="(\d+)">Plaies et)re")));
+    ASSERT_EQ(web_create_group(mod, { { "name", "pied" }, { "display_name", "Pied diabétique" }, { "parent_id", m[1].str() } })
+                  .status,
+        303);
+    ASSERT_EQ(web_create_group(mod, { { "name", "officine" }, { "display_name", "Officine" } }).status, 303);
+
+    auto alice = web_member("alice");
+    auto all = alice.get("/groups");
+    ASSERT_EQ(all.status, 200) << all;
+    EXPECT_TRUE(contains(all.body, "Soins des plaies chroniques"));
+    EXPECT_TRUE(contains(all.body, "Interdisciplinaire")) << "the badge";
+    EXPECT_TRUE(contains(all.body, "href=\"/groups?tag=diabete\""));
+    EXPECT_TRUE(contains(all.body, "1 membres")) << "the founder";
+    auto parent_at = all.body.find("href=\"/g/plaies\"");
+    auto subgroups_at = all.body.find("class=\"subgroups\"", parent_at);
+    auto child_at = all.body.find("href=\"/g/pied\"");
+    ASSERT_NE(subgroups_at, std::string::npos);
+    EXPECT_LT(subgroups_at, child_at) << "the sub-group under its parent";
+
+    auto tagged = alice.get("/groups?tag=diabete");
+    EXPECT_TRUE(contains(tagged.body, "href=\"/g/plaies\""));
+    EXPECT_FALSE(contains(tagged.body, "href=\"/g/officine\""));
+    auto searched = alice.get("/groups?q=offi");
+    EXPECT_TRUE(contains(searched.body, "href=\"/g/officine\""));
+    EXPECT_FALSE(contains(searched.body, "href=\"/g/plaies\""));
+}
+
+TEST_F(WebUiGroups, CreationErrorShowsTranslatedNextToItsFieldAndKeepsWhatWasTyped)
+{
+    auto alice = web_member("alice");
+    auto refused = web_create_group(alice, { { "name", "pas un nom!" }, { "display_name", "Mon <b>groupe</b>" } });
+    EXPECT_EQ(refused.status, 422) << refused;
+    EXPECT_TRUE(contains(refused.body, "id=\"name-error\"")) << refused.body;
+    EXPECT_TRUE(contains(refused.body, "un groupe ne contient que des lettres"));
+    EXPECT_TRUE(contains(refused.body, "aria-invalid=\"true\""));
+    EXPECT_TRUE(contains(refused.body, "value=\"Mon &lt;b&gt;groupe&lt;/b&gt;\"")) << "kept, escaped";
+
+    // A member is not offered the interdisciplinary box, and the service refuses it anyway.
+    EXPECT_FALSE(contains(alice.get("/groups").body, "name=\"interdisciplinary\""));
+    auto forced = web_create_group(alice, { { "name", "ouvert" }, { "interdisciplinary", "true" } });
+    EXPECT_EQ(forced.status, 403);
+    EXPECT_TRUE(contains(forced.body, "Seuls les modérateurs créent un groupe interdisciplinaire"));
+    EXPECT_EQ(alice.get("/g/ouvert").status, 404) << "nothing half-written";
+
+    auto without_token = alice.post_form("/groups", { { "name", "sansjeton" } });
+    EXPECT_EQ(without_token.status, 403);
+    EXPECT_EQ(alice.get("/g/sansjeton").status, 404);
+}
+
+TEST_F(WebUiGroups, MemberJoinsAndPostsFromTheGroupPageAndThePickerWhileANonMemberSeesNoPost)
+{
+    auto mod = web_moderator();
+    ASSERT_EQ(web_create_group(mod, { { "name", "pied" }, { "display_name", "Pied diabétique" } }).status, 303);
+    auto alice = web_member("alice");
+    auto bob = web_member("bob");
+
+    auto outside = alice.get("/g/pied");
+    ASSERT_EQ(outside.status, 200) << outside;
+    EXPECT_FALSE(contains(outside.body, "id=\"compose\"")) << "no compose form before joining";
+    EXPECT_EQ(alice.post_form("/g/pied/join", {}).status, 403) << "join needs the CSRF token";
+    auto joined = press(alice, "/g/pied", "/g/pied/join");
+    ASSERT_EQ(joined.status, 303) << joined;
+    EXPECT_EQ(joined.header("Location"), "/g/pied");
+
+    // From the group's page: the compose form carries the group.
+    auto page = alice.get("/g/pied");
+    EXPECT_TRUE(contains(page.body, "action=\"/g/pied/leave\""));
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(page.body, m, std::regex(R"re(name="group_id" value="(\d+)")re"))) << page.body;
+    std::string group_id = m[1].str();
+    auto posted = alice.post_form("/statuses",
+        { { "csrf", csrf_of(page) }, { "status", "Cas clinique : mal perforant plantaire" }, { "group_id", group_id } });
+    ASSERT_EQ(posted.status, 303) << posted;
+
+    // From the picker of /home: the groups the member belongs to are choices.
+    EXPECT_EQ(picker_group_id(alice), group_id);
+    EXPECT_TRUE(contains(alice.get("/home").body, "Groupe : Pied diabétique"));
+    EXPECT_EQ(picker_group_id(bob), "") << "not a member: not offered";
+    auto picked = web_post(alice, "Protocole de décharge du pied", {}, "group:" + group_id);
+    ASSERT_EQ(picked.status, 303) << picked;
+
+    auto timeline = alice.get("/g/pied");
+    EXPECT_TRUE(contains(timeline.body, "mal perforant plantaire"));
+    EXPECT_TRUE(contains(timeline.body, "Protocole de décharge"));
+    // The badge names the group and links to its page.
+    EXPECT_TRUE(contains(timeline.body, "href=\"/g/pied\">Groupe : Pied diabétique</a>")) << timeline.body;
+
+    // A reply in the thread stays in the group: the picker starts there.
+    auto thread = alice.get(picked.header("Location"));
+    ASSERT_EQ(thread.status, 200) << thread;
+    EXPECT_TRUE(contains(thread.body, "value=\"group:" + group_id + "\" checked"));
+
+    // Bob, not a member, reads the description and the join button, never the posts.
+    auto stranger = bob.get("/g/pied");
+    ASSERT_EQ(stranger.status, 200) << stranger;
+    EXPECT_TRUE(contains(stranger.body, "action=\"/g/pied/join\""));
+    EXPECT_FALSE(contains(stranger.body, "mal perforant"));
+    EXPECT_FALSE(contains(bob.get("/local").body, "mal perforant"));
+    EXPECT_EQ(bob.get(picked.header("Location")).status, 404);
+    // Nor can he post into it by forging the field.
+    auto forged = web_post(bob, "Intrus", {}, "group:" + group_id);
+    EXPECT_EQ(forged.status, 422) << forged;
+    EXPECT_FALSE(contains(alice.get("/g/pied").body, "Intrus"));
+}
+
+TEST_F(WebUiGroups, GroupModeratorRemovesAPostFromTheGroupPageAndMembersCannot)
+{
+    auto mod = web_moderator();
+    ASSERT_EQ(web_create_group(mod, { { "name", "pied" }, { "display_name", "Pied diabétique" } }).status, 303);
+    auto alice = web_member("alice");
+    ASSERT_EQ(press(alice, "/g/pied", "/g/pied/join").status, 303);
+    std::string group_id = picker_group_id(alice);
+    auto posted = web_post(alice, "Message hors charte", {}, "group:" + group_id);
+    ASSERT_EQ(posted.status, 303) << posted;
+    std::string id = posted.header("Location").substr(std::string("/statuses/").size());
+    std::string remove = "/g/pied/statuses/" + id + "/remove";
+
+    EXPECT_FALSE(contains(alice.get("/g/pied").body, "action=\"" + remove + "\"")) << "members have no button";
+    auto refused = alice.post_form(remove, { { "csrf", csrf_of(alice.get("/g/pied")) } });
+    EXPECT_EQ(refused.status, 403);
+    EXPECT_EQ(mod.post_form(remove, {}).status, 403) << "the CSRF token";
+    EXPECT_TRUE(contains(mod.get("/g/pied").body, "Message hors charte"));
+
+    auto removed = press(mod, "/g/pied", remove);
+    ASSERT_EQ(removed.status, 303) << removed;
+    EXPECT_FALSE(contains(mod.get("/g/pied").body, "Message hors charte"));
+    EXPECT_FALSE(contains(alice.get("/g/pied").body, "Message hors charte"));
+}
+
 } // namespace
 } // namespace confrere::testkit
