@@ -180,6 +180,16 @@ void page_head(Writer& w, std::string_view id, std::string_view part_of, ExtraTe
     kv(w, "partOf", part_of);
 }
 
+// "@context", id, type OrderedCollection and totalItems.
+void collection_head(Writer& w, std::string_view id, std::int64_t total_items)
+{
+    context(w);
+    kv(w, "id", id);
+    kv(w, "type", "OrderedCollection");
+    w.Key("totalItems");
+    w.Int64(total_items);
+}
+
 // Adds the extra terms an embedded document's own @context defines.
 void add_terms(ExtraTerms& terms, const rapidjson::Value& document)
 {
@@ -335,11 +345,7 @@ std::string ordered_collection_json(
     rapidjson::StringBuffer buf;
     Writer w(buf);
     w.StartObject();
-    context(w);
-    kv(w, "id", id);
-    kv(w, "type", "OrderedCollection");
-    w.Key("totalItems");
-    w.Int64(total_items);
+    collection_head(w, id, total_items);
     kv_if(w, "first", first_page);
     w.EndObject();
     return buf.GetString();
@@ -350,11 +356,7 @@ std::string ordered_collection_of_ids_json(std::string_view id, const std::vecto
     rapidjson::StringBuffer buf;
     Writer w(buf);
     w.StartObject();
-    context(w);
-    kv(w, "id", id);
-    kv(w, "type", "OrderedCollection");
-    w.Key("totalItems");
-    w.Int64(static_cast<std::int64_t>(item_ids.size()));
+    collection_head(w, id, static_cast<std::int64_t>(item_ids.size()));
     ids(w, "orderedItems", item_ids);
     w.EndObject();
     return buf.GetString();

@@ -11,6 +11,21 @@ void write_string(JsonWriter& w, const char* key, std::string_view value)
     w.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
 }
 
+void write_account_counts(JsonWriter& w, std::int64_t followers, std::int64_t following, std::int64_t statuses)
+{
+    w.Key("followers_count");
+    w.Int64(followers);
+    w.Key("following_count");
+    w.Int64(following);
+    w.Key("statuses_count");
+    w.Int64(statuses);
+    w.Key("last_status_at");
+    w.Null();
+    w.Key("emojis");
+    w.StartArray();
+    w.EndArray();
+}
+
 void write_account(JsonWriter& w, const model::Account& a, std::string_view base_url, const AccountStats& stats)
 {
     std::string created = format_iso8601(a.created_at);
@@ -39,17 +54,7 @@ void write_account(JsonWriter& w, const model::Account& a, std::string_view base
     write_string(w, "avatar_static", avatar);
     write_string(w, "header", std::string(base_url) + "/static/header.png");
     write_string(w, "header_static", std::string(base_url) + "/static/header.png");
-    w.Key("followers_count");
-    w.Int64(stats.followers);
-    w.Key("following_count");
-    w.Int64(stats.following);
-    w.Key("statuses_count");
-    w.Int64(stats.statuses);
-    w.Key("last_status_at");
-    w.Null();
-    w.Key("emojis");
-    w.StartArray();
-    w.EndArray();
+    write_account_counts(w, stats.followers, stats.following, stats.statuses);
     w.Key("fields");
     w.StartArray();
     if (std::string label = model::profession_label(a.profession_code); !label.empty()) {

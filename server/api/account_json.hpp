@@ -16,6 +16,11 @@ using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
 
 void write_string(JsonWriter& w, const char* key, std::string_view value);
 
+// The counters of an Account entity and what follows them up to its fields: followers_count,
+// following_count, statuses_count, last_status_at (null), emojis ([]). Local accounts, remote
+// actors and groups alike.
+void write_account_counts(JsonWriter& w, std::int64_t followers, std::int64_t following, std::int64_t statuses);
+
 // The counters of an Account entity (accepted follows only).
 struct AccountStats {
     std::int64_t followers = 0;

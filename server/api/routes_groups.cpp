@@ -225,17 +225,7 @@ void write_group_account(JsonWriter& w, const Context& ctx, const model::Group& 
     write_string(w, "uri", urls.id);
     for (const char* key : { "avatar", "avatar_static", "header", "header_static" })
         write_string(w, key, "");
-    w.Key("followers_count");
-    w.Int64(members);
-    w.Key("following_count");
-    w.Int(0);
-    w.Key("statuses_count");
-    w.Int(0);
-    w.Key("last_status_at");
-    w.Null();
-    w.Key("emojis");
-    w.StartArray();
-    w.EndArray();
+    write_account_counts(w, members, 0, 0);
     w.Key("fields");
     w.StartArray();
     w.StartObject();

@@ -71,15 +71,7 @@ void write_remote_account(JsonWriter& w, const model::RemoteActor& a)
     write_string(w, "avatar_static", "");
     write_string(w, "header", "");
     write_string(w, "header_static", "");
-    for (const char* key : { "followers_count", "following_count", "statuses_count" }) {
-        w.Key(key);
-        w.Int(0);
-    }
-    w.Key("last_status_at");
-    w.Null();
-    w.Key("emojis");
-    w.StartArray();
-    w.EndArray();
+    write_account_counts(w, 0, 0, 0);
     w.Key("fields");
     w.StartArray();
     w.EndArray();
