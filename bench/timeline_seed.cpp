@@ -1,7 +1,9 @@
 // timeline_seed: fills a stopped instance's database for bench/timeline_bench.sh, through the
 // storage API only: ACCOUNTS active members (m0 … mN-1), each following the FOLLOWS next ones
 // (accepted), STATUSES statuses written round-robin by them (one in five followers-only, the
-// rest to the instance, as a profession instance mostly talks to itself), and one session per
+// rest to the instance, as a profession instance mostly talks to itself), interactions with them
+// (every other instance status liked once, one in 25 boosted by a member further round the
+// ring: boosts are home-timeline entries, and Likes sit in the same table), and one session per
 // member whose bearer token is written to TOKENS_FILE, one per line.
 //
 // Usage: timeline_seed DATABASE ACCOUNTS FOLLOWS STATUSES TOKENS_FILE
@@ -16,6 +18,7 @@
 #include <fstream>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 namespace {
@@ -111,6 +114,7 @@ int main(int argc, char** argv)
     if (!accounts_written)
         return fail_with("cannot write accounts and follows", accounts_written.error());
 
+    long long interactions = 0;
     for (long long first = 0; first < statuses; first += rows_per_transaction) {
         const long long last = std::min(statuses, first + rows_per_transaction);
         auto written = (*store)->write([&](storage::Repositories& repos) -> Status {
@@ -130,6 +134,25 @@ int main(int argc, char** argv)
                 s.published = s.created_at = now;
                 if (auto inserted = repos.statuses().insert(s); !inserted)
                     return inserted;
+                if (s.audience != model::Audience::Instance)
+                    continue;
+                for (auto [kind, every, by] : { std::tuple { model::InteractionKind::Like, 2LL, 1LL },
+                         std::tuple { model::InteractionKind::Announce, 25LL, 7LL } }) {
+                    if (n % every != 1)
+                        continue;
+                    std::size_t actor = static_cast<std::size_t>((n + by) % accounts);
+                    model::Interaction i;
+                    i.id = ids.next();
+                    i.kind = kind;
+                    i.actor = model::local_actor(account_ids[actor]);
+                    i.status_id = s.id;
+                    i.uri = "https://bench.example/users/m" + std::to_string(actor) + "/interactions/"
+                        + std::to_string(i.id);
+                    i.created_at = now;
+                    if (auto inserted = repos.interactions().insert(i); !inserted)
+                        return inserted;
+                    ++interactions;
+                }
             }
             return ok();
         });
@@ -142,7 +165,7 @@ int main(int argc, char** argv)
     if (!out.flush())
         return std::fprintf(stderr, "timeline_seed: cannot write %s\n", argv[5]), 1;
     auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    std::printf("seeded %lld accounts, %lld follows, %lld statuses in %.1f s\n", accounts, accounts * follows,
-        statuses, seconds);
+    std::printf("seeded %lld accounts, %lld follows, %lld statuses, %lld likes and boosts in %.1f s\n", accounts,
+        accounts * follows, statuses, interactions, seconds);
     return 0;
 }

@@ -239,6 +239,7 @@ public:
     virtual Result<std::optional<model::Interaction>> find(model::InteractionKind kind, model::ActorRef actor,
                                                            Id status_id) = 0;
     virtual Result<std::optional<model::Interaction>> find_by_uri(std::string_view uri) = 0;
+    virtual Result<std::optional<model::Interaction>> find_by_id(Id id) = 0;
     // NotFound if there is no such interaction.
     virtual Status remove(Id id) = 0;
     virtual Result<std::int64_t> count(model::InteractionKind kind, Id status_id) = 0;
@@ -248,6 +249,10 @@ public:
     // Interactions of one kind by `actor`, newest first, paged by interaction id.
     virtual Result<std::vector<model::Interaction>> by_actor(
         model::InteractionKind kind, model::ActorRef actor, const PageQuery& page) = 0;
+    // The Announces (boosts) that reach local account `reader`'s home timeline: its own and
+    // those of the actors it follows (accepted), newest first, paged by interaction id. The
+    // boosted statuses are not checked here (callers keep those the reader may read).
+    virtual Result<std::vector<model::Interaction>> home_boosts(Id reader, const PageQuery& page) = 0;
     // Interactions of one kind with a status, newest first, paged by interaction id.
     virtual Result<std::vector<model::Interaction>> on_status(
         model::InteractionKind kind, Id status_id, const PageQuery& page) = 0;

@@ -124,6 +124,15 @@ struct Interaction {
     TimePoint created_at {};
 };
 
+// One item of a home or account timeline: a status, or someone's boost of it (Mastodon's
+// reblog wrapper). Statuses and interactions take their ids from one time-ordered generator,
+// so a timeline mixing both pages by id.
+struct TimelineEntry {
+    Status status; // the status shown: the boosted one for a boost
+    std::optional<Interaction> boost; // an Announce of `status`
+    Id id() const { return boost ? boost->id : status.id; }
+};
+
 // A status a local account bookmarked (private, never federated).
 struct Bookmark {
     Id id = 0;

@@ -208,12 +208,131 @@ Result<ActorPage> SocialService::interacted_by(
     return result;
 }
 
-Result<std::vector<model::Status>> SocialService::author_statuses(
+namespace {
+
+// Boosts whose status the reader may read, each paired with it (an unreadable one keeps an
+// empty status so that read_filtered pages on past it).
+auto readable_boosts(storage::Repositories& repos, const model::Account& reader, auto list)
+{
+    return [&repos, &reader, list](const storage::PageQuery& q) -> Result<std::vector<model::TimelineEntry>> {
+        auto found = list(q);
+        if (!found)
+            return forward(found);
+        std::vector<model::TimelineEntry> out;
+        for (const model::Interaction& boost : *found) {
+            auto status = readable_status(repos, reader, boost.status_id);
+            if (!status)
+                return forward(status);
+            out.push_back(model::TimelineEntry { status->value_or(model::Status {}), boost });
+        }
+        return out;
+    };
+}
+
+Result<std::vector<model::TimelineEntry>> read_boosts(storage::Repositories& repos,
+    const model::Account& reader, const storage::PageQuery& page, auto list)
+{
+    return read_filtered(
+        page, readable_boosts(repos, reader, list),
+        [](const model::TimelineEntry& e) -> Result<bool> { return e.status.id != 0 && !e.status.deleted_at; },
+        [](const model::TimelineEntry& e) { return e.id(); });
+}
+
+// One page from two lists that were each cut at `page.limit` rows from the same bound: the
+// `limit` entries nearest that bound among both, newest first (taking more could skip rows of
+// the list that was cut). Then a boost of a status the page already shows (the status itself,
+// or a newer boost of it) is left out: one post, one place.
+TimelinePage merge_timeline(
+    std::vector<model::Status> statuses, std::vector<model::TimelineEntry> boosts, const storage::PageQuery& page)
+{
+    std::vector<model::TimelineEntry> all;
+    all.reserve(statuses.size() + boosts.size());
+    for (model::Status& s : statuses)
+        all.push_back(model::TimelineEntry { std::move(s), std::nullopt });
+    std::move(boosts.begin(), boosts.end(), std::back_inserter(all));
+    std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.id() > b.id(); });
+    const auto limit = static_cast<std::size_t>(std::clamp(page.limit, 1, 200));
+    if (all.size() > limit) {
+        if (page.end == storage::PageEnd::Newest)
+            all.resize(limit);
+        else
+            all.erase(all.begin(), all.end() - static_cast<std::ptrdiff_t>(limit));
+    }
+    TimelinePage result;
+    result.full = all.size() == limit;
+    if (all.empty())
+        return result;
+    result.newest = all.front().id();
+    result.oldest = all.back().id();
+    std::vector<Id> shown;
+    for (const model::TimelineEntry& e : all)
+        if (!e.boost)
+            shown.push_back(e.status.id);
+    for (model::TimelineEntry& e : all) {
+        if (e.boost) {
+            if (std::find(shown.begin(), shown.end(), e.status.id) != shown.end())
+                continue;
+            shown.push_back(e.status.id);
+        }
+        result.entries.push_back(std::move(e));
+    }
+    return result;
+}
+
+} // namespace
+
+Result<model::TimelineEntry> SocialService::boost(const model::Account& reader, Id boost_id)
+{
+    if (auto allowed = require_member_reader(reader); !allowed)
+        return forward(allowed);
+    std::optional<model::TimelineEntry> result;
+    auto done = store_.read([&](storage::Repositories& repos) -> Status {
+        auto boost = repos.interactions().find_by_id(boost_id);
+        if (!boost)
+            return forward(boost);
+        if (!*boost || (*boost)->kind != model::InteractionKind::Announce)
+            return ok();
+        auto status = readable_status(repos, reader, (*boost)->status_id);
+        if (!status)
+            return forward(status);
+        if (*status && !(*status)->deleted_at)
+            result = model::TimelineEntry { std::move(**status), std::move(**boost) };
+        return ok();
+    });
+    if (!done)
+        return forward(done);
+    if (!result)
+        return fail(ErrorKind::NotFound, "Record not found");
+    return std::move(*result);
+}
+
+Result<TimelinePage> SocialService::home_timeline(const model::Account& reader, const storage::StatusQuery& query)
+{
+    if (auto allowed = require_member_reader(reader); !allowed)
+        return forward(allowed);
+    TimelinePage result;
+    auto done = store_.read([&](storage::Repositories& repos) -> Status {
+        auto statuses = repos.statuses().home_timeline(reader.id, query);
+        if (!statuses)
+            return forward(statuses);
+        auto boosts = read_boosts(repos, reader, query,
+            [&](const storage::PageQuery& q) { return repos.interactions().home_boosts(reader.id, q); });
+        if (!boosts)
+            return forward(boosts);
+        result = merge_timeline(std::move(*statuses), std::move(*boosts), query);
+        return ok();
+    });
+    if (!done)
+        return forward(done);
+    return result;
+}
+
+Result<TimelinePage> SocialService::author_statuses(
     const model::Account& reader, model::ActorRef author, const AuthorStatusesQuery& query)
 {
     if (auto allowed = require_member_reader(reader); !allowed)
         return forward(allowed);
-    std::vector<model::Status> result;
+    TimelinePage result;
     auto done = store_.read([&](storage::Repositories& repos) -> Status {
         auto kept = read_filtered(
             query.page, [&](const storage::StatusQuery& q) { return repos.statuses().by_author(author, q); },
@@ -228,7 +347,16 @@ Result<std::vector<model::Status>> SocialService::author_statuses(
             [](const model::Status& s) { return s.id; });
         if (!kept)
             return forward(kept);
-        result = std::move(*kept);
+        std::vector<model::TimelineEntry> boosts;
+        if (!query.exclude_reblogs) {
+            auto found = read_boosts(repos, reader, query.page, [&](const storage::PageQuery& q) {
+                return repos.interactions().by_actor(model::InteractionKind::Announce, author, q);
+            });
+            if (!found)
+                return forward(found);
+            boosts = std::move(*found);
+        }
+        result = merge_timeline(std::move(*kept), std::move(boosts), query.page);
         return ok();
     });
     if (!done)

@@ -593,8 +593,8 @@ Result<std::vector<model::Follow>> SocialService::follow_requests(const model::A
 
 bool can_announce(const model::Account& actor, const model::Status& status)
 {
-    // A group post stays in its group, even for its author.
-    if (status.audience == Audience::Group)
+    // A group post stays in its group, even for its author; a direct one with those it names.
+    if (status.audience == Audience::Group || status.audience == Audience::Direct)
         return false;
     return status.author == model::local_actor(actor.id) || status.audience == Audience::Instance;
 }
@@ -631,8 +631,11 @@ Result<model::Interaction> SocialService::interact(
             = Notifier(repos, ids_, result.created_at, events).interaction_created(result, *target);
             !notified)
             return notified;
-        if (kind != model::InteractionKind::Like)
+        if (kind != model::InteractionKind::Like) {
+            events.push_back(LiveEvent { .kind = LiveEvent::Kind::Boosted, .status_id = status_id,
+                .account_id = actor.id, .boost_id = result.id });
             return ok(); // Announces of local statuses stay local
+        }
         auto author = remote_of(repos, target->author);
         if (!author || !*author)
             return author ? ok() : forward(author);
@@ -649,7 +652,8 @@ Status SocialService::undo_interaction(const model::Account& actor, model::Inter
     auto target = status(actor, status_id);
     if (!target)
         return forward(target);
-    return write([&](storage::Repositories& repos) -> Status {
+    std::optional<Id> undone;
+    auto done = write([&](storage::Repositories& repos) -> Status {
         auto existing = repos.interactions().find(kind, model::local_actor(actor.id), status_id);
         if (!existing)
             return forward(existing);
@@ -659,13 +663,19 @@ Status SocialService::undo_interaction(const model::Account& actor, model::Inter
             return removed;
         if (auto notified = Notifier(repos, ids_, clock_.now()).interaction_removed(**existing); !notified)
             return notified;
-        if (kind != model::InteractionKind::Like)
+        if (kind != model::InteractionKind::Like) {
+            undone = (*existing)->id;
             return ok(); // Announces of local statuses stay local
+        }
         auto author = remote_of(repos, target->author);
         if (!author || !*author)
             return author ? ok() : forward(author);
         return outbox_.interaction_sent(repos, actor, **existing, *target, **author, /*undo=*/true);
     });
+    if (done && undone)
+        publish(std::array { LiveEvent { .kind = LiveEvent::Kind::Unboosted, .status_id = status_id,
+            .account_id = actor.id, .boost_id = *undone } });
+    return done;
 }
 
 Result<std::vector<model::Status>> SocialService::timeline(const model::Account& reader,
@@ -684,13 +694,6 @@ Result<std::vector<model::Status>> SocialService::timeline(const model::Account&
     if (!done)
         return forward(done);
     return result;
-}
-
-Result<std::vector<model::Status>> SocialService::home_timeline(
-    const model::Account& reader, const storage::StatusQuery& query)
-{
-    return timeline(reader,
-        [&](storage::Repositories& repos) { return repos.statuses().home_timeline(reader.id, query); });
 }
 
 std::optional<storage::TimelineFilter> normalize_timeline_filter(storage::TimelineFilter filter)

@@ -43,6 +43,15 @@ struct StatusPage {
     std::optional<Id> newest, oldest;
 };
 
+// A page of a timeline that mixes statuses and boosts. `newest` and `oldest` bound the rows
+// read, boosts left out included (a boost of a status already in the page), for the Link
+// header: the next page starts past everything this one weighed.
+struct TimelinePage {
+    std::vector<model::TimelineEntry> entries;
+    std::optional<Id> newest, oldest;
+    bool full = false; // `limit` rows were weighed: there may be more past `oldest`
+};
+
 // A page of actors listed by another row's id (a follow's, an interaction's).
 struct ActorPage {
     std::vector<model::ActorRef> actors;
@@ -53,6 +62,7 @@ struct ActorPage {
 struct AuthorStatusesQuery {
     storage::StatusQuery page;
     bool exclude_replies = false; // replies to others (a reply to oneself stays: a thread)
+    bool exclude_reblogs = false; // the author's boosts, listed among its statuses otherwise
 };
 
 // A status's place in its thread, as a reader sees it (Mastodon's Context): the readable
@@ -102,7 +112,7 @@ Result<bool> is_group_member(
 
 // Whether `actor` may Announce (boost) a status it can read: an Announce shows the status to the
 // announcer's followers, so only Instance statuses (shown again inside the instance) and one's
-// own may be boosted.
+// own Followers statuses (to the same followers) may be boosted; never a Direct or Group one.
 bool can_announce(const model::Account& actor, const model::Status& status);
 
 // A timeline filter as the store reads it: its tag without '#' and normalised; nullopt when
@@ -173,9 +183,15 @@ public:
     Result<model::Interaction> interact(
         const model::Account& actor, model::InteractionKind kind, Id status_id);
     Status undo_interaction(const model::Account& actor, model::InteractionKind kind, Id status_id);
+    // The boost with this interaction id as a timeline entry. NotFound unless it is an
+    // Announce of a status the reader may read.
+    Result<model::TimelineEntry> boost(const model::Account& reader, Id boost_id);
 
-    Result<std::vector<model::Status>> home_timeline(
-        const model::Account& reader, const storage::StatusQuery& query);
+    // The reader's statuses and those of the accounts it follows, groups and direct mentions
+    // (StatusRepository::home_timeline), and the boosts of the reader and of those it follows
+    // (of statuses it may read). A boost is left out when its status is in the page, as itself
+    // or through a newer boost.
+    Result<TimelinePage> home_timeline(const model::Account& reader, const storage::StatusQuery& query);
     // The instance's timeline narrowed by `filter`, whose tag is taken as typed (normalised
     // here; a name that is not a hashtag matches nothing).
     Result<std::vector<model::Status>> instance_timeline(
@@ -194,8 +210,9 @@ public:
     // newest first, paged by interaction id.
     Result<ActorPage> interacted_by(
         const model::Account& reader, Id status_id, model::InteractionKind kind, const storage::PageQuery& page);
-    // An author's statuses that `reader` may read (can_read), newest first.
-    Result<std::vector<model::Status>> author_statuses(
+    // An author's statuses that `reader` may read (can_read), newest first, with its boosts
+    // unless the query excludes them.
+    Result<TimelinePage> author_statuses(
         const model::Account& reader, model::ActorRef author, const AuthorStatusesQuery& query);
     // Accepted followers of `account` / accounts it follows (accepted), paged by follow id.
     Result<ActorPage> followers(const model::Account& reader, model::ActorRef account, const storage::PageQuery& page);

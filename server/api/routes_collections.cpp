@@ -31,7 +31,7 @@ Response own_statuses(Context& ctx, const Request& req, std::string_view scope, 
 void register_collection_routes(http::Router& router, Context& ctx)
 {
     router.add("POST", "/api/v1/statuses/:id/bookmark", [&ctx](const Request& req, const PathParams& p) {
-        return with_member_and_id(
+        return with_member_and_status_id(
             ctx, req, p,
             [&](const model::Account& me, Id id) {
                 auto status = ctx.social->social.bookmark(me, id);
@@ -40,7 +40,7 @@ void register_collection_routes(http::Router& router, Context& ctx)
             "write:bookmarks");
     });
     router.add("POST", "/api/v1/statuses/:id/unbookmark", [&ctx](const Request& req, const PathParams& p) {
-        return with_member_and_id(
+        return with_member_and_status_id(
             ctx, req, p,
             [&](const model::Account& me, Id id) {
                 if (auto done = ctx.social->social.unbookmark(me, id); !done)
@@ -66,7 +66,7 @@ void register_collection_routes(http::Router& router, Context& ctx)
         { std::pair { "/api/v1/statuses/:id/favourited_by", model::InteractionKind::Like },
             std::pair { "/api/v1/statuses/:id/reblogged_by", model::InteractionKind::Announce } }) {
         router.add("GET", path, [&ctx, kind](const Request& req, const PathParams& p) {
-            return with_member_and_id(
+            return with_member_and_status_id(
                 ctx, req, p,
                 [&](const model::Account& me, Id id) {
                     auto page = ctx.social->social.interacted_by(me, id, kind, page_query(req, 40, 80));

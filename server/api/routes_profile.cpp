@@ -43,6 +43,7 @@ Response handle_account_statuses(Context& ctx, const Request& req, const model::
     services::AuthorStatusesQuery query;
     query.page = page_query(req);
     query.exclude_replies = query_flag(req, "exclude_replies");
+    query.exclude_reblogs = query_flag(req, "exclude_reblogs");
     auto list = ctx.social->social.author_statuses(me, *ref, query);
     if (!list)
         return http::error_response(list.error());

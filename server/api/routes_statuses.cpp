@@ -273,12 +273,18 @@ Response timeline(Context& ctx, const Request& req, bool home)
         filter.author_profession = *profession;
         filter.tag = req.query_param("tag").value_or("");
     }
-    auto list = home ? ctx.social->social.home_timeline(caller->auth.account, q)
-                     : ctx.social->social.instance_timeline(caller->auth.account, q, std::move(filter));
+    if (home) {
+        auto page = ctx.social->social.home_timeline(caller->auth.account, q);
+        if (!page)
+            return http::error_response(page.error());
+        return filtered_timeline_response(
+            ctx, req, caller->auth.account, std::move(*page), model::FilterContext::Home);
+    }
+    auto list = ctx.social->social.instance_timeline(caller->auth.account, q, std::move(filter));
     if (!list)
         return http::error_response(list.error());
-    return filtered_timeline_response(ctx, req, caller->auth.account, std::move(*list),
-        home ? model::FilterContext::Home : model::FilterContext::Public);
+    return filtered_timeline_response(
+        ctx, req, caller->auth.account, std::move(*list), model::FilterContext::Public);
 }
 
 } // namespace
@@ -329,6 +335,9 @@ void register_status_routes(http::Router& router, Context& ctx)
             ctx, req, p,
             [&](const model::Account& me, Id id) {
                 auto status = ctx.social->social.status(me, id);
+                if (!status && status.error().kind == ErrorKind::NotFound)
+                    if (auto boost = ctx.social->social.boost(me, id); boost)
+                        return entry_response(ctx, me, *boost);
                 if (!status)
                     return http::error_response(status.error());
                 // One status is shown as in its thread: the thread context's filters apply, a
@@ -343,7 +352,7 @@ void register_status_routes(http::Router& router, Context& ctx)
             "read:statuses");
     });
     router.add("GET", "/api/v1/statuses/:id/context", [&ctx](const Request& req, const PathParams& p) {
-        return with_member_and_id(
+        return with_member_and_status_id(
             ctx, req, p,
             [&](const model::Account& me, Id id) {
                 auto thread = ctx.social->social.context(me, id);
@@ -384,6 +393,13 @@ void register_status_routes(http::Router& router, Context& ctx)
         return with_member_and_id(
             ctx, req, p,
             [&](const model::Account& me, Id id) {
+                // Deleting one's own boost (the reblog wrapper's id) undoes it, as in Mastodon.
+                if (auto boost = ctx.social->social.boost(me, id);
+                    boost && boost->boost->actor == model::local_actor(me.id)) {
+                    auto undone = ctx.social->social.undo_interaction(me, model::InteractionKind::Announce,
+                        boost->status.id);
+                    return undone ? entry_response(ctx, me, *boost) : http::error_response(undone.error());
+                }
                 auto status = ctx.social->social.remove(me, id);
                 return status ? status_response(ctx, me, *status) : http::error_response(status.error());
             },
@@ -395,9 +411,17 @@ void register_status_routes(http::Router& router, Context& ctx)
              std::tuple { "unreblog", model::InteractionKind::Announce, true } }) {
         router.add("POST", std::string("/api/v1/statuses/:id/") + verb,
             [&ctx, kind, undo](const Request& req, const PathParams& p) {
-                return with_member_and_id(
+                return with_member_and_status_id(
                     ctx, req, p,
                     [&](const model::Account& me, Id id) {
+                        if (kind == model::InteractionKind::Announce && !undo) {
+                            // A boost answers Mastodon's reblog wrapper around the status.
+                            auto boost = ctx.social->social.interact(me, kind, id);
+                            if (!boost)
+                                return http::error_response(boost.error());
+                            auto entry = ctx.social->social.boost(me, boost->id);
+                            return entry ? entry_response(ctx, me, *entry) : http::error_response(entry.error());
+                        }
                         Status done = undo ? ctx.social->social.undo_interaction(me, kind, id)
                                            : as_status(ctx.social->social.interact(me, kind, id));
                         if (!done)

@@ -116,34 +116,49 @@ void write_filter(JsonWriter& w, const model::Filter& f)
     w.EndObject();
 }
 
+namespace {
+
+bool hidden(const StatusFilters& filters, const model::Status& s)
+{
+    return services::hides(
+        services::match_filters(filters.filters, filters.context, status_filter_text(s), filters.now));
+}
+
+} // namespace
+
 void drop_hidden(std::vector<model::Status>& list, const StatusFilters& filters)
 {
-    if (filters.filters.empty())
-        return;
-    std::erase_if(list, [&](const model::Status& s) {
-        return services::hides(
-            services::match_filters(filters.filters, filters.context, status_filter_text(s), filters.now));
-    });
+    if (!filters.filters.empty())
+        std::erase_if(list, [&](const model::Status& s) { return hidden(filters, s); });
+}
+
+http::Response filtered_timeline_response(Context& ctx, const http::Request& req,
+    const model::Account& viewer, services::TimelinePage page, model::FilterContext context)
+{
+    auto filters = load_status_filters(ctx, viewer, context);
+    if (!filters)
+        return http::error_response(filters.error());
+    if (!filters->filters.empty())
+        std::erase_if(page.entries, [&](const model::TimelineEntry& e) { return hidden(*filters, e.status); });
+    auto body = entries_json(ctx, viewer, page.entries, true, &*filters);
+    if (!body)
+        return http::error_response(body.error());
+    http::Response response = http::json_response(200, std::move(*body));
+    add_link_header(response, ctx, req, page.newest, page.oldest);
+    return response;
 }
 
 http::Response filtered_timeline_response(Context& ctx, const http::Request& req,
     const model::Account& viewer, std::vector<model::Status> list, model::FilterContext context)
 {
-    auto filters = load_status_filters(ctx, viewer, context);
-    if (!filters)
-        return http::error_response(filters.error());
-    std::optional<Id> newest, oldest;
+    services::TimelinePage page;
     if (!list.empty()) {
-        newest = list.front().id;
-        oldest = list.back().id;
+        page.newest = list.front().id;
+        page.oldest = list.back().id;
     }
-    drop_hidden(list, *filters);
-    auto body = statuses_json(ctx, viewer, list, true, &*filters);
-    if (!body)
-        return http::error_response(body.error());
-    http::Response response = http::json_response(200, std::move(*body));
-    add_link_header(response, ctx, req, newest, oldest);
-    return response;
+    for (model::Status& s : list)
+        page.entries.push_back(model::TimelineEntry { std::move(s), std::nullopt });
+    return filtered_timeline_response(ctx, req, viewer, std::move(page), context);
 }
 
 } // namespace confrere::server::api

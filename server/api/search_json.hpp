@@ -6,6 +6,7 @@
 #include "core/model/federation.hpp"
 #include "core/model/search.hpp"
 #include "core/services/filter_service.hpp"
+#include "core/services/social_service.hpp"
 #include "server/api/account_json.hpp"
 #include "server/api/context.hpp"
 #include "server/http/message.hpp"
@@ -43,9 +44,12 @@ void write_filter_keyword(JsonWriter& w, const model::FilterKeyword& k);
 // Leaves out the statuses a hide filter catches.
 void drop_hidden(std::vector<model::Status>& list, const StatusFilters& filters);
 
-// A timeline answer: the statuses a hide filter of `context` catches are left out, the others
-// carry `filtered`; the Link header pages over `list` as read (hidden ones included), so paging
-// goes on past a page the filters emptied.
+// A timeline answer: the entries whose status a hide filter of `context` catches are left out,
+// the others carry `filtered`; the Link header pages over the page's bounds as read (hidden
+// ones included), so paging goes on past a page the filters emptied.
+http::Response filtered_timeline_response(Context& ctx, const http::Request& req,
+    const model::Account& viewer, services::TimelinePage page, model::FilterContext context);
+// The same for a timeline of statuses only, bounded by its first and last.
 http::Response filtered_timeline_response(Context& ctx, const http::Request& req,
     const model::Account& viewer, std::vector<model::Status> list, model::FilterContext context);
 

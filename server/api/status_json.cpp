@@ -99,20 +99,38 @@ Result<bool> write_actor(JsonWriter& w, storage::Repositories& repos, const Cont
     return true;
 }
 
-Status write_status(JsonWriter& w, storage::Repositories& repos, const Context& ctx,
-    const model::Account& viewer, const model::Status& s, const StatusFilters* filters)
+namespace {
+
+// What every Status entity opens with: id, uri, url (null for none), date and account.
+Status write_status_head(JsonWriter& w, storage::Repositories& repos, const Context& ctx, Id id,
+    std::string_view uri, std::optional<std::string_view> url, TimePoint created, ActorRef by)
 {
     w.StartObject();
-    write_string(w, "id", std::to_string(s.id));
-    write_string(w, "uri", s.uri);
-    write_string(w, "url", s.url);
-    write_string(w, "created_at", format_iso8601(s.published));
+    write_string(w, "id", std::to_string(id));
+    write_string(w, "uri", uri);
+    if (url) {
+        write_string(w, "url", *url);
+    } else {
+        w.Key("url");
+        w.Null();
+    }
+    write_string(w, "created_at", format_iso8601(created));
     w.Key("account");
-    auto written = write_actor(w, repos, ctx, s.author);
+    auto written = write_actor(w, repos, ctx, by);
     if (!written)
         return forward(written);
     if (!*written)
         w.Null();
+    return ok();
+}
+
+} // namespace
+
+Status write_status(JsonWriter& w, storage::Repositories& repos, const Context& ctx,
+    const model::Account& viewer, const model::Status& s, const StatusFilters* filters)
+{
+    if (auto head = write_status_head(w, repos, ctx, s.id, s.uri, s.url, s.published, s.author); !head)
+        return head;
     write_string(w, "content", s.content_html);
     write_string(w, "visibility", visibility_name(s.audience));
     write_string(w, "confrere_audience", model::to_string(s.audience));
@@ -257,12 +275,83 @@ Result<std::string> statuses_json(Context& ctx, const model::Account& viewer,
     });
 }
 
-Response status_response(Context& ctx, const model::Account& viewer, const model::Status& status)
+Status write_entry(JsonWriter& w, storage::Repositories& repos, const Context& ctx,
+    const model::Account& viewer, const model::TimelineEntry& entry, const StatusFilters* filters)
 {
-    auto body = statuses_json(ctx, viewer, { status }, false);
+    if (!entry.boost)
+        return write_status(w, repos, ctx, viewer, entry.status, filters);
+    const model::Interaction& boost = *entry.boost;
+    const model::Status& s = entry.status;
+    if (auto head = write_status_head(w, repos, ctx, boost.id, boost.uri, std::nullopt, boost.created_at, boost.actor);
+        !head)
+        return head;
+    write_string(w, "content", "");
+    // A boost reaches no-one its status does not (services::can_announce): same audience.
+    write_string(w, "visibility", visibility_name(s.audience));
+    write_string(w, "confrere_audience", model::to_string(s.audience));
+    w.Key("sensitive");
+    w.Bool(false);
+    write_string(w, "spoiler_text", "");
+    for (const char* key : { "in_reply_to_id", "in_reply_to_account_id", "language", "edited_at" }) {
+        w.Key(key);
+        w.Null();
+    }
+    for (const char* key : { "media_attachments", "emojis", "tags", "mentions" }) {
+        w.Key(key);
+        w.StartArray();
+        w.EndArray();
+    }
+    if (filters != nullptr)
+        write_status_filtered(w, *filters, s);
+    for (const char* key : { "replies_count", "reblogs_count", "favourites_count" }) {
+        w.Key(key);
+        w.Int(0);
+    }
+    for (auto kind : { model::InteractionKind::Like, model::InteractionKind::Announce }) {
+        auto mine = repos.interactions().find(kind, model::local_actor(viewer.id), s.id);
+        if (!mine)
+            return forward(mine);
+        w.Key(kind == model::InteractionKind::Like ? "favourited" : "reblogged");
+        w.Bool(mine->has_value());
+    }
+    auto bookmark = repos.bookmarks().find(viewer.id, s.id);
+    if (!bookmark)
+        return forward(bookmark);
+    w.Key("bookmarked");
+    w.Bool(bookmark->has_value());
+    w.Key("reblog");
+    if (auto inner = write_status(w, repos, ctx, viewer, s, filters); !inner)
+        return inner;
+    w.EndObject();
+    return ok();
+}
+
+Result<std::string> entries_json(Context& ctx, const model::Account& viewer,
+    const std::vector<model::TimelineEntry>& list, bool array, const StatusFilters* filters)
+{
+    return entities_json(ctx, list, array,
+        [&](JsonWriter& w, storage::Repositories& repos, const model::TimelineEntry& e) {
+            return write_entry(w, repos, ctx, viewer, e, filters);
+        });
+}
+
+Response entry_response(Context& ctx, const model::Account& viewer, const model::TimelineEntry& entry)
+{
+    auto body = entries_json(ctx, viewer, { entry }, false);
     if (!body)
         return http::error_response(body.error());
     return http::json_response(200, std::move(*body));
+}
+
+Response status_response(Context& ctx, const model::Account& viewer, const model::Status& status)
+{
+    return entry_response(ctx, viewer, model::TimelineEntry { status, std::nullopt });
+}
+
+Id proper_status_id(Context& ctx, const model::Account& viewer, Id id)
+{
+    auto boost = ctx.social->social.boost(viewer, id);
+    return boost ? boost->status.id : id;
 }
 
 Result<ActorRef> actor_ref(Context& ctx, Id id)

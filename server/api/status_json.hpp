@@ -62,6 +62,16 @@ Result<std::string> statuses_json(Context& ctx, const model::Account& viewer,
     const std::vector<model::Status>& list, bool array, const StatusFilters* filters = nullptr);
 http::Response status_response(Context& ctx, const model::Account& viewer, const model::Status& status);
 
+// Writes a timeline entry: a status as write_status does, or a boost as Mastodon's reblog
+// wrapper — the Announce's id, account and date, no content of its own, the boosted status
+// under "reblog", and the viewer's favourited/reblogged/bookmarked of the boosted status
+// (what clients act on).
+Status write_entry(JsonWriter& w, storage::Repositories& repos, const Context& ctx,
+    const model::Account& viewer, const model::TimelineEntry& entry, const StatusFilters* filters = nullptr);
+Result<std::string> entries_json(Context& ctx, const model::Account& viewer,
+    const std::vector<model::TimelineEntry>& list, bool array, const StatusFilters* filters = nullptr);
+http::Response entry_response(Context& ctx, const model::Account& viewer, const model::TimelineEntry& entry);
+
 // The local account or remote actor with this API id, if the caller may see it.
 Result<model::ActorRef> actor_ref(Context& ctx, Id id);
 
@@ -77,6 +87,20 @@ http::Response with_member_and_id(Context& ctx, const http::Request& req, const 
     if (!id)
         return http::error_response(id.error());
     return action(caller->auth.account, *id);
+}
+
+// The status an action names: the boosted one when `id` is a boost the viewer may read
+// (clients act on the reblog wrapper they were shown, as Mastodon lets them), `id` otherwise.
+Id proper_status_id(Context& ctx, const model::Account& viewer, Id id);
+
+// with_member_and_id for the actions on a status (favourite, reblog, bookmark, context…).
+template <class Action>
+http::Response with_member_and_status_id(Context& ctx, const http::Request& req, const http::PathParams& p,
+    Action action, std::string_view scope = kScopeByMethod)
+{
+    return with_member_and_id(
+        ctx, req, p,
+        [&](const model::Account& me, Id id) { return action(me, proper_status_id(ctx, me, id)); }, scope);
 }
 
 // max_id, since_id, min_id and limit (default 20, at most 40) of a paginated list. Ids that do

@@ -120,6 +120,17 @@ std::string frame(StreamKind kind, const Subscription& to, std::string_view even
     return std::string(buf.GetString(), buf.GetSize());
 }
 
+// The subscriber's account into `viewer` if it may still read (nothing if suspended or gone).
+Status load_viewer(storage::Repositories& repos, Id account_id, std::optional<model::Account>& viewer)
+{
+    auto a = repos.accounts().find_by_id(account_id);
+    if (!a)
+        return forward(a);
+    if (*a && services::require_member_reader(**a))
+        viewer = std::move(*a);
+    return ok();
+}
+
 std::string error_frame(std::string_view message, int status)
 {
     rapidjson::StringBuffer buf;
@@ -246,6 +257,11 @@ void StreamingHub::deliver(const LiveEvent& event)
         return;
     }
 
+    if (event.kind == LiveEvent::Kind::Boosted || event.kind == LiveEvent::Kind::Unboosted) {
+        deliver_boost(event);
+        return;
+    }
+
     // Statuses: who may see this one, each by the rule of the timeline it mirrors.
     std::optional<model::Status> status;
     bool in_instance_timeline = false;
@@ -281,12 +297,8 @@ void StreamingHub::deliver(const LiveEvent& event)
         bool in_home = false, could_read = false;
         std::vector<Subscription> tagged; // the hashtag subscriptions whose timeline has it
         auto checked = ctx_.store.read([&](storage::Repositories& repos) -> Status {
-            auto a = repos.accounts().find_by_id(s->account_id);
-            if (!a)
-                return forward(a);
-            if (!*a || !services::require_member_reader(**a))
-                return ok();
-            viewer = std::move(*a);
+            if (auto found = load_viewer(repos, s->account_id, viewer); !found || !viewer)
+                return found;
             if (deleted) {
                 // Those who could read it hear it is gone; nobody else learns it existed.
                 model::Status before = *status;
@@ -343,6 +355,74 @@ void StreamingHub::deliver(const LiveEvent& event)
             }
             s->channel->send(frame(s->kind, to, name, *payload));
         }
+    }
+}
+
+// A boost goes to the `user` streams whose home timeline it joins (the rule of
+// SocialService::home_timeline: the booster is the reader or one it follows, and the reader
+// may read the status), as Mastodon's reblog wrapper rendered for each reader. An undone boost
+// is a `delete` of the wrapper's id for the same readers.
+void StreamingHub::deliver_boost(const LiveEvent& event)
+{
+    std::vector<std::shared_ptr<Subscriber>> subscribers;
+    {
+        std::lock_guard lock(mutex_);
+        subscribers = subscribers_;
+    }
+    storage::PageQuery just_this;
+    just_this.max_id = event.boost_id + 1;
+    just_this.min_id = event.boost_id - 1;
+    just_this.limit = 1;
+    const bool undone = event.kind == LiveEvent::Kind::Unboosted;
+    for (const auto& s : subscribers) {
+        if (!s->channel->is_open())
+            continue;
+        std::vector<Subscription> feeds = s->snapshot();
+        if (std::none_of(feeds.begin(), feeds.end(), [](const Subscription& to) { return to.feed == Feed::User; }))
+            continue;
+        std::optional<model::Account> viewer;
+        std::optional<model::TimelineEntry> entry;
+        auto checked = ctx_.store.read([&](storage::Repositories& repos) -> Status {
+            if (auto found = load_viewer(repos, s->account_id, viewer); !found || !viewer)
+                return found;
+            auto status = repos.statuses().find_by_id(event.status_id);
+            if (!status)
+                return forward(status);
+            if (!*status || (*status)->deleted_at)
+                return ok();
+            auto readable = services::can_read(repos, *viewer, **status);
+            if (!readable || !*readable)
+                return readable ? ok() : forward(readable);
+            if (undone) {
+                // The boost is gone: those whose home it was in are the booster and its followers.
+                auto follow = repos.follows().find(model::local_actor(viewer->id), model::local_actor(event.account_id));
+                if (!follow)
+                    return forward(follow);
+                if (viewer->id == event.account_id || (*follow && (*follow)->state == model::FollowState::Accepted))
+                    entry = model::TimelineEntry { std::move(**status), std::nullopt };
+                return ok();
+            }
+            auto home = repos.interactions().home_boosts(viewer->id, just_this);
+            if (!home)
+                return forward(home);
+            if (!home->empty())
+                entry = model::TimelineEntry { std::move(**status), std::move(home->front()) };
+            return ok();
+        });
+        if (!checked || !viewer || !entry)
+            continue;
+        std::string payload;
+        if (undone) {
+            payload = std::to_string(event.boost_id);
+        } else {
+            auto json = entries_json(ctx_, *viewer, { *entry }, false);
+            if (!json)
+                continue;
+            payload = std::move(*json);
+        }
+        for (const Subscription& to : feeds)
+            if (to.feed == Feed::User)
+                s->channel->send(frame(s->kind, to, undone ? "delete" : "update", payload));
     }
 }
 

@@ -59,6 +59,7 @@ private:
     void detach(const std::shared_ptr<Subscriber>& subscriber);
     void run();
     void deliver(const services::LiveEvent& event);
+    void deliver_boost(const services::LiveEvent& event);
 
     Context& ctx_;
     NotificationRenderer render_notification_;

@@ -69,7 +69,7 @@ Response profile_page(Visit& v, const model::Account& me, const PathParams& p)
     auto statuses = social.author_statuses(me, s.ref, query);
     if (!statuses)
         return error_page(v, statuses.error());
-    auto values = status_values(v.ctx, me, *statuses, *v.texts);
+    auto values = entry_values(v.ctx, me, statuses->entries, *v.texts);
     if (!values)
         return error_page(v, values.error());
 

@@ -36,20 +36,34 @@ Value audience_option(std::string value, std::string label, std::string_view hin
     return option;
 }
 
-// A page of statuses (`data` holds the rest: heading, empty text, compose form), with a link to
-// the older ones when the page is full.
+// A page of timeline entries (`data` holds the rest: heading, empty text, compose form), with
+// a link to the older ones when the page is full.
+Response entries_page(Visit& v, const model::Account& me, const Result<services::TimelinePage>& timeline,
+    std::string_view path, Value data, std::string_view title_key, int status = 200)
+{
+    if (!timeline)
+        return error_page(v, timeline.error());
+    auto values = entry_values(v.ctx, me, timeline->entries, *v.texts);
+    if (!values)
+        return error_page(v, values.error());
+    data.set("statuses", std::move(*values));
+    if (timeline->full && timeline->oldest)
+        data.set("older", std::string(path) + "?max_id=" + std::to_string(*timeline->oldest));
+    return page(v, "timeline", title_key, std::move(data), status);
+}
+
 Response statuses_page(Visit& v, const model::Account& me, const Result<std::vector<model::Status>>& statuses,
     int limit, std::string_view path, Value data, std::string_view title_key, int status = 200)
 {
     if (!statuses)
-        return error_page(v, statuses.error());
-    auto values = status_values(v.ctx, me, *statuses, *v.texts);
-    if (!values)
-        return error_page(v, values.error());
-    data.set("statuses", std::move(*values));
-    if (!statuses->empty() && static_cast<int>(statuses->size()) >= limit)
-        data.set("older", std::string(path) + "?max_id=" + std::to_string(statuses->back().id));
-    return page(v, "timeline", title_key, std::move(data), status);
+        return entries_page(v, me, forward(statuses), path, std::move(data), title_key, status);
+    services::TimelinePage timeline;
+    timeline.full = !statuses->empty() && static_cast<int>(statuses->size()) >= limit;
+    if (!statuses->empty())
+        timeline.oldest = statuses->back().id;
+    for (const model::Status& s : *statuses)
+        timeline.entries.push_back(model::TimelineEntry { s, std::nullopt });
+    return entries_page(v, me, timeline, path, std::move(data), title_key, status);
 }
 
 Response timeline_page(Visit& v, const model::Account& me, bool home, Draft draft = {}, int status = 200)
@@ -60,8 +74,10 @@ Response timeline_page(Visit& v, const model::Account& me, bool home, Draft draf
     data.set("heading", v.texts->text(home ? "home.title" : "local.title"));
     data.set("empty", v.texts->text(home ? "home.empty" : "local.empty"));
     data.set("compose", compose_value(v, me, draft));
-    return statuses_page(v, me, home ? social.home_timeline(me, query) : social.instance_timeline(me, query, {}),
-        query.limit, home ? "/home" : "/local", std::move(data), home ? "home.title" : "local.title", status);
+    if (home)
+        return entries_page(v, me, social.home_timeline(me, query), "/home", std::move(data), "home.title", status);
+    return statuses_page(v, me, social.instance_timeline(me, query, {}), query.limit, "/local", std::move(data),
+        "local.title", status);
 }
 
 // Statuses carrying a hashtag (the links in rendered posts point here).

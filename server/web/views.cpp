@@ -169,21 +169,30 @@ Status add_interactions(
 
 } // namespace
 
-Result<Value::List> status_values(api::Context& ctx, const model::Account& viewer,
-    const std::vector<model::Status>& statuses, const Catalogue& texts)
+Result<Value::List> entry_values(api::Context& ctx, const model::Account& viewer,
+    const std::vector<model::TimelineEntry>& entries, const Catalogue& texts)
 {
     Value::List out;
-    out.reserve(statuses.size());
+    out.reserve(entries.size());
     auto done = ctx.store.read([&](storage::Repositories& repos) -> Status {
         RefCache authors([&](model::ActorRef ref) { return find_actor_value(repos, ref); });
         RefCache groups([&](model::ActorRef ref) { return find_group_link(repos, ref); });
-        for (const model::Status& s : statuses) {
+        for (const model::TimelineEntry& e : entries) {
+            const model::Status& s = e.status;
             auto author = authors.get(s.author);
             if (!author)
                 return forward(author);
             if (*author == nullptr)
                 continue;
             Value v = Value::object();
+            if (e.boost) {
+                auto booster = authors.get(e.boost->actor);
+                if (!booster)
+                    return forward(booster);
+                if (*booster == nullptr)
+                    continue;
+                v.set("boosted_by", **booster);
+            }
             std::string id = std::to_string(s.id);
             v.set("id", id);
             v.set("url", "/statuses/" + id);
@@ -214,6 +223,16 @@ Result<Value::List> status_values(api::Context& ctx, const model::Account& viewe
     if (!done)
         return forward(done);
     return out;
+}
+
+Result<Value::List> status_values(api::Context& ctx, const model::Account& viewer,
+    const std::vector<model::Status>& statuses, const Catalogue& texts)
+{
+    std::vector<model::TimelineEntry> entries;
+    entries.reserve(statuses.size());
+    for (const model::Status& s : statuses)
+        entries.push_back(model::TimelineEntry { s, std::nullopt });
+    return entry_values(ctx, viewer, entries, texts);
 }
 
 } // namespace confrere::server::web

@@ -32,6 +32,10 @@ std::optional<model::ActorRef> parse_actor_ref(std::string_view text);
 // author is gone are left out.
 Result<Value::List> status_values(api::Context& ctx, const model::Account& viewer,
     const std::vector<model::Status>& statuses, const Catalogue& texts);
+// The same for timeline entries: a boost shows its status with "boosted_by" (the booster's
+// actor_value); a boost whose booster is gone is left out.
+Result<Value::List> entry_values(api::Context& ctx, const model::Account& viewer,
+    const std::vector<model::TimelineEntry>& entries, const Catalogue& texts);
 
 // A group's page in the web UI: /g/<name> (/groups/<name> is the group's ActivityPub actor).
 std::string group_page_path(std::string_view name);

@@ -69,6 +69,49 @@ Result<std::optional<model::Interaction>> SqliteInteractionRepository::find_by_u
     return first_row(*stmt, read_interaction);
 }
 
+Result<std::optional<model::Interaction>> SqliteInteractionRepository::find_by_id(Id id)
+{
+    auto stmt = db_.prepare(std::string("SELECT ") + kColumns + " FROM interactions WHERE id = ?");
+    if (!stmt)
+        return forward(stmt);
+    stmt->bind(1, id);
+    return first_row(*stmt, read_interaction);
+}
+
+// Three branches, as the home timeline's statuses: the reader's own boosts, then each followed
+// local account's and each followed remote actor's newest ?4 within the bounds, read from the
+// partial indexes of Announces (so Likes are never scanned).
+constexpr const char* kHomeBoosts = R"SQL(
+ FROM interactions i WHERE i.id IN (
+    SELECT * FROM (SELECT o.id FROM interactions o INDEXED BY interactions_announces_account
+                   WHERE o.actor_account_id = ?1 AND o.kind = 'announce'
+                   AND (?2 IS NULL OR o.id < ?2) AND (?3 IS NULL OR o.id > ?3) ORDER BY o.id DESC LIMIT ?4)
+    UNION ALL
+    SELECT x.id FROM follows f JOIN interactions x ON x.id IN (
+        SELECT y.id FROM interactions y INDEXED BY interactions_announces_account
+        WHERE y.actor_account_id = f.followee_account_id AND y.kind = 'announce'
+        AND (?2 IS NULL OR y.id < ?2) AND (?3 IS NULL OR y.id > ?3) ORDER BY y.id DESC LIMIT ?4)
+    WHERE f.follower_account_id = ?1 AND f.state = 'accepted'
+    UNION ALL
+    SELECT x.id FROM follows f JOIN interactions x ON x.id IN (
+        SELECT y.id FROM interactions y INDEXED BY interactions_announces_remote
+        WHERE y.actor_remote_id = f.followee_remote_id AND y.kind = 'announce'
+        AND (?2 IS NULL OR y.id < ?2) AND (?3 IS NULL OR y.id > ?3) ORDER BY y.id DESC LIMIT ?4)
+    WHERE f.follower_account_id = ?1 AND f.state = 'accepted')
+ ORDER BY i.id DESC LIMIT ?4)SQL";
+
+Result<std::vector<model::Interaction>> SqliteInteractionRepository::home_boosts(Id reader, const PageQuery& page)
+{
+    auto stmt = db_.prepare(ordered_for(std::string("SELECT ") + kColumns + kHomeBoosts, page.end));
+    if (!stmt)
+        return forward(stmt);
+    stmt->bind(1, reader).bind(2, page.max_id).bind(3, page.min_id).bind(4, page_limit(page.limit));
+    auto rows = collect(*stmt, read_interaction);
+    if (rows)
+        newest_first(*rows, page.end);
+    return rows;
+}
+
 Status SqliteInteractionRepository::remove(Id id)
 {
     auto stmt = db_.prepare("DELETE FROM interactions WHERE id = ?");

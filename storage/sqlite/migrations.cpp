@@ -510,6 +510,12 @@ CREATE INDEX thread_moves_target ON thread_moves (to_group_id, state, id);
 -- the member gave them; the members' directory filters on them with instr().
 ALTER TABLE accounts ADD COLUMN specialties TEXT NOT NULL DEFAULT '';
 )SQL"},
+    Migration{12, "boosts in home timelines", R"SQL(
+-- Each followed actor's boosts, newest first, read by the home timeline one followee at a time
+-- (interactions hold many more Likes than Announces).
+CREATE INDEX interactions_announces_account ON interactions (actor_account_id, id) WHERE kind = 'announce';
+CREATE INDEX interactions_announces_remote ON interactions (actor_remote_id, id) WHERE kind = 'announce';
+)SQL"},
 };
 
 } // namespace

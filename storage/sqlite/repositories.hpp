@@ -143,6 +143,8 @@ public:
     Result<std::optional<model::Interaction>> find(
         model::InteractionKind kind, model::ActorRef actor, Id status_id) override;
     Result<std::optional<model::Interaction>> find_by_uri(std::string_view uri) override;
+    Result<std::optional<model::Interaction>> find_by_id(Id id) override;
+    Result<std::vector<model::Interaction>> home_boosts(Id reader, const PageQuery& page) override;
     Status remove(Id id) override;
     Result<std::int64_t> count(model::InteractionKind kind, Id status_id) override;
     Result<std::vector<model::ActorRef>> actors(

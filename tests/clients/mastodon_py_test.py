@@ -117,6 +117,18 @@ def accounts_and_bookmarks(api, me, posted):
     statuses = api.account_statuses(me["id"], limit=1)
     check([s["id"] for s in statuses] == [second["id"]], f"account_statuses: {statuses!r}")
 
+    boost = api.status_reblog(second["id"])
+    check(boost["id"] != second["id"] and boost["reblog"]["id"] == second["id"]
+          and boost["account"]["id"] == me["id"] and boost["reblog"]["reblogs_count"] == 1,
+          f"status_reblog answers the wrapper: {boost!r}")
+    statuses = api.account_statuses(me["id"], limit=1)
+    check([s["id"] for s in statuses] == [boost["id"]], f"account_statuses lists the boost: {statuses!r}")
+    statuses = api.account_statuses(me["id"], limit=1, exclude_reblogs=True)
+    check([s["id"] for s in statuses] == [second["id"]], f"account_statuses exclude_reblogs: {statuses!r}")
+    undone = api.status_unreblog(second["id"])
+    check(undone["id"] == second["id"] and undone["reblogged"] is False and undone["reblog"] is None,
+          f"status_unreblog answers the status: {undone!r}")
+
     updated = api.account_update_credentials(display_name="Alice (client)", note="Officine")
     check(updated["display_name"] == "Alice (client)", f"account_update_credentials: {updated!r}")
     check(any(f["name"] == "Profession" for f in updated["fields"]), f"profession field: {updated!r}")

@@ -148,6 +148,73 @@ TEST_F(AccountsApi, FavouritesAndWhoFavouritedOrBoosted)
     EXPECT_TRUE(is_json_error(bob.get("/api/v1/statuses/" + hidden + "/reblogged_by"), 404));
 }
 
+// Mastodon's reblog wrapper: a Status of its own (the boost's id, account and date, no
+// content) around the boosted one, answered by POST …/reblog, listed in the home timeline of
+// the booster's followers and on the booster's profile, and paged with the statuses.
+TEST_F(AccountsApi, ABoostIsAWrapperStatusAndAHomeEntryOfItsOwn)
+{
+    auto alice = member("alice");
+    auto bob = member("bob");
+    auto carol = member("carol");
+    std::string bob_id = account_id(bob);
+    ASSERT_EQ(carol.post_form("/api/v1/accounts/" + bob_id + "/follow", {}).status, 200);
+    std::string older = post_status(bob, "Avant le partage");
+    std::string status = post_status(alice, "Alerte ANSM : rappel de lot");
+
+    auto boosted = bob.post_form("/api/v1/statuses/" + status + "/reblog", {});
+    ASSERT_EQ(boosted.status, 200) << boosted;
+    auto wrapper = boosted.json();
+    std::string boost = json_string(wrapper, "/id");
+    EXPECT_GT(boost.size(), 0u);
+    EXPECT_NE(boost, status);
+    EXPECT_EQ(json_string(wrapper, "/account/username"), "bob");
+    EXPECT_EQ(json_string(wrapper, "/content"), "");
+    EXPECT_EQ(json_string(wrapper, "/visibility"), "public");
+    EXPECT_EQ(json_string(wrapper, "/reblog/id"), status);
+    EXPECT_EQ(json_string(wrapper, "/reblog/account/username"), "alice");
+    EXPECT_EQ(json_bool(boosted, "/reblog/reblogged"), "true");
+    EXPECT_EQ(json_bool(boosted, "/reblogged"), "true") << "the wrapper carries the viewer's flags of its status";
+    EXPECT_NE(json_string(wrapper, "/created_at").find('.'), std::string::npos) << "fractional seconds";
+    auto again = bob.post_form("/api/v1/statuses/" + status + "/reblog", {});
+    EXPECT_EQ(id_of(again), boost) << "boosting twice is one boost";
+
+    // Carol follows bob only: his boost is her newest entry, the post itself never shows.
+    auto home = carol.get("/api/v1/timelines/home?limit=1");
+    ASSERT_EQ(home.status, 200) << home;
+    EXPECT_EQ(ids(home), std::vector<std::string> { boost });
+    ASSERT_NE(home.header("Link").find("max_id=" + boost), std::string::npos) << home.header("Link");
+    auto next = carol.get("/api/v1/timelines/home?limit=1&max_id=" + boost);
+    EXPECT_EQ(ids(next), std::vector<std::string> { older }) << "paging runs on past the boost";
+    auto prev = carol.get("/api/v1/timelines/home?min_id=" + older);
+    EXPECT_EQ(ids(prev), std::vector<std::string> { boost });
+    auto fetched = carol.get("/api/v1/statuses/" + boost);
+    ASSERT_EQ(fetched.status, 200) << fetched;
+    EXPECT_EQ(json_string(fetched.json(), "/reblog/id"), status);
+    auto bookmarked = carol.post_form("/api/v1/statuses/" + boost + "/bookmark", {});
+    EXPECT_EQ(id_of(bookmarked), status) << "acting on the wrapper acts on its status";
+    auto context = carol.get("/api/v1/statuses/" + boost + "/context");
+    EXPECT_EQ(context.status, 200) << context;
+
+    auto profile = carol.get("/api/v1/accounts/" + bob_id + "/statuses");
+    EXPECT_EQ(ids(profile), (std::vector<std::string> { boost, older }));
+    auto without = carol.get("/api/v1/accounts/" + bob_id + "/statuses?exclude_reblogs=true");
+    EXPECT_EQ(ids(without), std::vector<std::string> { older });
+
+    // Deleting the wrapper undoes the boost, as Mastodon's clients do it; nobody else may.
+    EXPECT_TRUE(is_json_error(carol.del("/api/v1/statuses/" + boost), 404));
+    auto undone = bob.del("/api/v1/statuses/" + boost);
+    ASSERT_EQ(undone.status, 200) << undone;
+    EXPECT_EQ(json_string(undone.json(), "/reblog/id"), status);
+    EXPECT_TRUE(is_json_error(carol.get("/api/v1/statuses/" + boost), 404));
+    EXPECT_EQ(ids(carol.get("/api/v1/timelines/home")), std::vector<std::string> { older });
+    auto original = alice.get("/api/v1/statuses/" + status);
+    ASSERT_EQ(original.status, 200) << "undoing a boost leaves the status";
+    auto counted = original.json();
+    const rapidjson::Value* reblogs = json_at(counted, "/reblogs_count");
+    ASSERT_TRUE(reblogs != nullptr && reblogs->IsInt());
+    EXPECT_EQ(reblogs->GetInt(), 0);
+}
+
 TEST_F(AccountsApi, AnAccountsStatusesAndFollowListsShowWhatTheCallerMayRead)
 {
     HttpClient alice = member("alice");

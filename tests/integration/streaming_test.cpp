@@ -230,6 +230,42 @@ TEST_F(StreamingTest, StreamsShowOnlyWhatTheirTimelineWouldShow)
     EXPECT_FALSE(home.next(2s)) << "Carol's home stream received a post of someone she does not follow";
 }
 
+TEST_F(StreamingTest, ABoostStreamsItsWrapperToTheBoostersFollowersAndItsUndoDeletesIt)
+{
+    // Alice follows Bob; Carol posts, Bob boosts it: Alice's home gets the reblog wrapper
+    // (Bob's entry around Carol's post), Carol's own stream (she follows nobody) gets nothing.
+    WsClient ws(port(), "/api/v1/streaming?stream=user", alice_->session_token());
+    ASSERT_FALSE(ws.error()) << ws.error().message();
+    WsClient carols(port(), "/api/v1/streaming?stream=user", carol_->session_token());
+    ASSERT_FALSE(carols.error()) << carols.error().message();
+    std::string id = post(*carol_, "Nouvelle recommandation HAS sur les plaies");
+    auto boosted = bob_->post_form("/api/v1/statuses/" + id + "/reblog", {});
+    ASSERT_EQ(boosted.status, 200) << boosted;
+    std::string boost_id = json_string(boosted.json(), "/id");
+    ASSERT_NE(boost_id, id);
+
+    auto update = ws.next_event("update");
+    ASSERT_TRUE(update) << "no update event for the boost";
+    auto payload = parse_json(json_string(*update, "/payload"));
+    EXPECT_EQ(json_string(payload, "/id"), boost_id);
+    EXPECT_EQ(json_string(payload, "/account/username"), "bob");
+    EXPECT_EQ(json_string(payload, "/reblog/id"), id);
+    EXPECT_EQ(json_string(payload, "/reblog/account/username"), "carol");
+
+    ASSERT_EQ(bob_->post_form("/api/v1/statuses/" + id + "/unreblog", {}).status, 200);
+    auto gone = ws.next_event("delete");
+    ASSERT_TRUE(gone) << "no delete event for the undone boost";
+    EXPECT_EQ(json_string(*gone, "/payload"), boost_id);
+    // Carol hears of her own post and of the boost as a notification, never of the wrapper.
+    int heard = 0;
+    while (auto message = carols.next(2s)) {
+        ++heard;
+        EXPECT_EQ(message->find(boost_id), std::string::npos)
+            << "the boost reached the stream of someone who does not follow the booster: " << *message;
+    }
+    EXPECT_GE(heard, 2) << "her own post and the reblog notification";
+}
+
 TEST_F(StreamingTest, ServerSentEventsStreamTheHomeTimeline)
 {
     SseClient sse(port(), "/api/v1/streaming/user", alice_->session_token());

@@ -395,6 +395,38 @@ TEST_F(WebUi, FavouriteIsAFormThatTogglesAndReturnsToThePage)
     EXPECT_TRUE(contains(alice.get("/local").body, "aria-pressed=\"true\""));
 }
 
+TEST_F(WebUi, ABoostShowsInTheBoostersFollowersHomeUnderTheirNameAndOnTheirProfile)
+{
+    auto alice = web_member("alice");
+    ASSERT_EQ(web_post(alice, "Rappel de lot à partager").status, 303);
+    auto bob = web_member("bob");
+    auto local = bob.get("/local");
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(local.body, m, std::regex(R"re(action="(/statuses/\d+/boost)")re"))) << local.body;
+    auto boosted = bob.post_form(m[1].str(), { { "csrf", csrf_of(local) }, { "back", "/local" } });
+    ASSERT_EQ(boosted.status, 303) << boosted;
+
+    auto carol = web_member("carol");
+    auto profile = carol.get("/@bob");
+    ASSERT_EQ(profile.status, 200) << profile;
+    EXPECT_TRUE(contains(profile.body, "Partagé par")) << "bob's boosts are on his profile";
+    ASSERT_EQ(carol.post_form("/@bob/follow", { { "csrf", csrf_of(profile) } }).status, 303);
+    auto home = carol.get("/home");
+    ASSERT_EQ(home.status, 200) << home;
+    auto by = home.body.find("class=\"boosted-by\"");
+    auto post = home.body.find("Rappel de lot à partager");
+    ASSERT_NE(by, std::string::npos) << home.body;
+    ASSERT_NE(post, std::string::npos) << "carol follows bob, not alice: the boost brings the post";
+    EXPECT_LT(by, post);
+    EXPECT_TRUE(contains(home.body.substr(by, post - by), "bob"));
+
+    // Undone from the same button: the entry leaves carol's home.
+    auto again = bob.get("/local");
+    ASSERT_TRUE(std::regex_search(again.body, m, std::regex(R"re(action="(/statuses/\d+/boost)")re")));
+    ASSERT_EQ(bob.post_form(m[1].str(), { { "csrf", csrf_of(again) }, { "back", "/local" }, { "undo", "1" } }).status, 303);
+    EXPECT_FALSE(contains(carol.get("/home").body, "Rappel de lot à partager"));
+}
+
 TEST_F(WebUi, LockedMemberAcceptsAFollowRequestFromTheNotificationsPage)
 {
     auto alice = web_member("alice");

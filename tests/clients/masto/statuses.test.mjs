@@ -178,23 +178,67 @@ describe("statuses, timelines and follows through masto.js", () => {
         await rejectsWith(carol.masto.v1.statuses.$select(priv.id).favourite(), 404);
     });
 
-    test("reblog, unreblog, and no reblog of someone else's followers-only post", async () => {
+    test("reblog answers the wrapper, a home entry of its own; unreblog answers the status; no widening", async () => {
         const s = await alice.masto.v1.statuses.create({ status: "boost me" });
         const boosted = await bob.masto.v1.statuses.$select(s.id).reblog();
-        assert.equal(boosted.reblogged, true);
-        assert.equal(boosted.reblogsCount, 1);
+        assert.notEqual(boosted.id, s.id, "the boost has an id of its own");
+        assert.equal(boosted.account.id, bob.account.id);
+        assert.equal(boosted.content, "");
+        assert.equal(boosted.visibility, "public");
+        assert.equal(boosted.reblog.id, s.id);
+        assert.equal(boosted.reblog.account.id, alice.account.id);
+        assert.equal(boosted.reblog.content, s.content);
+        assert.equal(boosted.reblog.reblogged, true);
+        assert.equal(boosted.reblog.reblogsCount, 1);
         assert.equal((await alice.masto.v1.statuses.$select(s.id).fetch()).reblogsCount, 1);
-        const unboosted = await bob.masto.v1.statuses.$select(s.id).unreblog();
-        assert.equal(unboosted.reblogged, false);
-        assert.equal(unboosted.reblogsCount, 0);
+        assert.equal((await bob.masto.v1.statuses.$select(s.id).reblog()).id, boosted.id, "boosting twice is one boost");
+
+        // carol follows bob, not alice: the boost brings alice's post into her home, as bob's entry.
+        await carol.masto.v1.accounts.$select(bob.account.id).follow();
+        try {
+            const home = await carol.masto.v1.timelines.home.list({ limit: 10 });
+            const entry = home.find((e) => e.id === boosted.id);
+            assert.ok(entry, "the boost is an entry of carol's home");
+            assert.equal(entry.account.id, bob.account.id);
+            assert.equal(entry.reblog.id, s.id);
+            assert.equal(entry.reblog.reblogged, false, "carol did not boost it");
+            assert.ok(!home.some((e) => e.id === s.id), "the post itself does not reach carol");
+            const fetched = await carol.masto.v1.statuses.$select(boosted.id).fetch();
+            assert.equal(fetched.reblog.id, s.id, "the wrapper's id answers the wrapper");
+            const liked = await carol.masto.v1.statuses.$select(boosted.id).favourite();
+            assert.equal(liked.id, s.id, "acting on the wrapper acts on the status");
+            assert.equal(liked.favourited, true);
+            await carol.masto.v1.statuses.$select(s.id).unfavourite();
+
+            const profile = await carol.masto.v1.accounts.$select(bob.account.id).statuses.list({ limit: 10 });
+            assert.ok(profile.some((e) => e.id === boosted.id && e.reblog.id === s.id), "bob's boosts are on his profile");
+            const noBoosts = await carol.masto.v1.accounts.$select(bob.account.id).statuses.list({ limit: 10, excludeReblogs: true });
+            assert.ok(!noBoosts.some((e) => e.id === boosted.id));
+
+            const unboosted = await bob.masto.v1.statuses.$select(s.id).unreblog();
+            assert.equal(unboosted.id, s.id);
+            assert.equal(unboosted.reblog, null);
+            assert.equal(unboosted.reblogged, false);
+            assert.equal(unboosted.reblogsCount, 0);
+            const after = await carol.masto.v1.timelines.home.list({ limit: 10 });
+            assert.ok(!after.some((e) => e.id === boosted.id), "an undone boost leaves the home timeline");
+            await rejectsWith(carol.masto.v1.statuses.$select(boosted.id).fetch(), 404);
+        } finally {
+            await carol.masto.v1.accounts.$select(bob.account.id).unfollow();
+        }
 
         // bob reads alice's followers-only post but may not widen its audience.
         const priv = await alice.masto.v1.statuses.create({ status: "boost private", visibility: "private" });
         assert.equal((await bob.masto.v1.statuses.$select(priv.id).fetch()).id, priv.id);
         await rejectsWith(bob.masto.v1.statuses.$select(priv.id).reblog(), 422);
         assert.equal((await alice.masto.v1.statuses.$select(priv.id).fetch()).reblogsCount, 0);
-        // Her own is hers to boost.
-        assert.equal((await alice.masto.v1.statuses.$select(priv.id).reblog()).reblogged, true);
+        // Her own is hers to boost, to the same followers.
+        const own = await alice.masto.v1.statuses.$select(priv.id).reblog();
+        assert.equal(own.reblog.id, priv.id);
+        assert.equal(own.visibility, "private");
+        const forBob = await bob.masto.v1.timelines.home.list({ limit: 10 });
+        assert.ok(forBob.some((e) => e.id === priv.id) && !forBob.some((e) => e.id === own.id),
+            "bob follows alice: the post shows once, as itself");
     });
 
     test("bookmark, list bookmarks, unbookmark", async () => {

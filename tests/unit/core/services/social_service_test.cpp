@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 namespace confrere::services {
 namespace {
 
@@ -219,8 +221,8 @@ TEST_F(SocialServiceTest, FollowersPostsAreReadOnlyByAcceptedFollowersAndQueuedF
     EXPECT_TRUE(social_->status(bob_, s->id));
     auto home = social_->home_timeline(bob_, {});
     ASSERT_TRUE(home) << describe(home);
-    ASSERT_EQ(home->size(), 1u);
-    EXPECT_EQ(home->front().id, s->id);
+    ASSERT_EQ(home->entries.size(), 1u);
+    EXPECT_EQ(home->entries.front().id(), s->id);
     EXPECT_EQ(social_->status(carol_, s->id).error().kind, ErrorKind::NotFound);
 }
 
@@ -282,7 +284,7 @@ TEST_F(SocialServiceTest, AFailingOutboxLeavesNoStatusBehind)
     ASSERT_FALSE(s);
     auto mine = social_->home_timeline(alice_, {});
     ASSERT_TRUE(mine) << describe(mine);
-    EXPECT_TRUE(mine->empty()) << "the status and its deliveries are one transaction";
+    EXPECT_TRUE(mine->entries.empty()) << "the status and its deliveries are one transaction";
     EXPECT_EQ(outbox_.commits, 0);
 }
 
@@ -457,7 +459,146 @@ protected:
             out.push_back(s.id);
         return out;
     }
+
+    // The entries' own ids: a status's, or a boost's.
+    static std::vector<Id> ids_of(const TimelinePage& page)
+    {
+        std::vector<Id> out;
+        for (const auto& e : page.entries)
+            out.push_back(e.id());
+        return out;
+    }
+
+    Id boost(const model::Account& who, Id status_id)
+    {
+        auto done = social_->interact(who, model::InteractionKind::Announce, status_id);
+        EXPECT_TRUE(done) << describe(done);
+        return done ? done->id : 0;
+    }
 };
+
+TEST_F(SocialCollectionsTest, BoostsOfFollowedMembersAreHomeEntriesOfTheirOwn)
+{
+    ASSERT_TRUE(social_->follow(carol_, model::local_actor(alice_.id)));
+    auto shared = post(bob_, "Rupture de stock", Audience::Instance);
+    ASSERT_TRUE(shared) << describe(shared);
+    Id boost_id = boost(alice_, shared->id);
+    ASSERT_GT(boost_id, shared->id) << "one time-ordered id space";
+
+    auto home = social_->home_timeline(carol_, {});
+    ASSERT_TRUE(home) << describe(home);
+    ASSERT_EQ(home->entries.size(), 1u) << "carol does not follow bob: only the boost brings it";
+    const model::TimelineEntry& entry = home->entries.front();
+    EXPECT_EQ(entry.id(), boost_id);
+    EXPECT_EQ(entry.status.id, shared->id);
+    ASSERT_TRUE(entry.boost);
+    EXPECT_EQ(entry.boost->actor, model::local_actor(alice_.id));
+    EXPECT_EQ(home->newest, boost_id);
+
+    auto bobs = social_->home_timeline(bob_, {});
+    ASSERT_TRUE(bobs) << describe(bobs);
+    EXPECT_EQ(ids_of(*bobs), std::vector<Id> { shared->id }) << "bob does not follow alice";
+    auto alices = social_->home_timeline(alice_, {});
+    ASSERT_TRUE(alices) << describe(alices);
+    EXPECT_EQ(ids_of(*alices), std::vector<Id> { boost_id }) << "one's own boosts are in one's home";
+
+    // Following the author too: the post shows once, as itself; the page still spans the boost.
+    ASSERT_TRUE(social_->follow(carol_, model::local_actor(bob_.id)));
+    auto both = social_->home_timeline(carol_, {});
+    ASSERT_TRUE(both) << describe(both);
+    EXPECT_EQ(ids_of(*both), std::vector<Id> { shared->id });
+    EXPECT_EQ(both->newest, boost_id);
+
+    auto entry_again = social_->boost(carol_, boost_id);
+    ASSERT_TRUE(entry_again) << describe(entry_again);
+    EXPECT_EQ(entry_again->status.id, shared->id);
+    EXPECT_EQ(social_->boost(carol_, shared->id).error().kind, ErrorKind::NotFound) << "a status is no boost";
+
+    ASSERT_TRUE(social_->undo_interaction(alice_, model::InteractionKind::Announce, shared->id));
+    ASSERT_TRUE(social_->unfollow(carol_, model::local_actor(bob_.id)));
+    auto after = social_->home_timeline(carol_, {});
+    ASSERT_TRUE(after) << describe(after);
+    EXPECT_TRUE(after->entries.empty());
+    EXPECT_EQ(social_->boost(carol_, boost_id).error().kind, ErrorKind::NotFound);
+}
+
+TEST_F(SocialCollectionsTest, ABoostReachesNoOneItsStatusDoesNot)
+{
+    auto mine = post(alice_, "Pour mes abonnés", Audience::Followers);
+    auto direct = post(alice_, "@bob privé", Audience::Direct, std::nullopt, { model::local_actor(bob_.id) });
+    ASSERT_TRUE(mine && direct);
+    EXPECT_EQ(social_->interact(alice_, model::InteractionKind::Announce, direct->id).error().kind,
+        ErrorKind::Unprocessable)
+        << "not even its author boosts a direct post";
+    Id self_boost = boost(alice_, mine->id); // to the same followers
+    ASSERT_TRUE(social_->follow(carol_, model::local_actor(alice_.id)));
+
+    // carol follows alice: she reads the post, and sees it once.
+    auto carols = social_->home_timeline(carol_, {});
+    ASSERT_TRUE(carols) << describe(carols);
+    EXPECT_EQ(ids_of(*carols), std::vector<Id> { mine->id });
+    // bob does not follow alice: on her profile, the direct post to him only, not the boost.
+    auto bobs_profile_view = social_->author_statuses(bob_, model::local_actor(alice_.id), {});
+    ASSERT_TRUE(bobs_profile_view) << describe(bobs_profile_view);
+    EXPECT_EQ(ids_of(*bobs_profile_view), std::vector<Id> { direct->id });
+    EXPECT_EQ(social_->boost(bob_, self_boost).error().kind, ErrorKind::NotFound);
+}
+
+TEST_F(SocialCollectionsTest, AnAuthorsBoostsAreAmongItsStatusesUnlessExcluded)
+{
+    auto shared = post(bob_, "Partagé", Audience::Instance);
+    ASSERT_TRUE(shared) << describe(shared);
+    Id boost_id = boost(alice_, shared->id);
+    auto own = post(alice_, "Le mien", Audience::Instance);
+    ASSERT_TRUE(own) << describe(own);
+
+    AuthorStatusesQuery query;
+    auto all = social_->author_statuses(carol_, model::local_actor(alice_.id), query);
+    ASSERT_TRUE(all) << describe(all);
+    EXPECT_EQ(ids_of(*all), (std::vector<Id> { own->id, boost_id }));
+    query.exclude_reblogs = true;
+    auto statuses_only = social_->author_statuses(carol_, model::local_actor(alice_.id), query);
+    ASSERT_TRUE(statuses_only) << describe(statuses_only);
+    EXPECT_EQ(ids_of(*statuses_only), std::vector<Id> { own->id });
+}
+
+TEST_F(SocialCollectionsTest, HomePagesWalkStatusesAndBoostsInOneOrderWithoutGapsOrRepeats)
+{
+    ASSERT_TRUE(social_->follow(carol_, model::local_actor(alice_.id)));
+    std::vector<Id> expected;
+    for (int i = 0; i < 5; ++i) {
+        auto theirs = post(bob_, "Chez bob " + std::to_string(i), Audience::Instance);
+        ASSERT_TRUE(theirs) << describe(theirs);
+        auto hers = post(alice_, "Chez alice " + std::to_string(i), Audience::Instance);
+        ASSERT_TRUE(hers) << describe(hers);
+        expected.push_back(hers->id);
+        expected.push_back(boost(alice_, theirs->id));
+    }
+    std::reverse(expected.begin(), expected.end());
+
+    std::vector<Id> walked;
+    storage::StatusQuery query;
+    query.limit = 3;
+    for (int pages = 0; pages < 10; ++pages) {
+        auto page = social_->home_timeline(carol_, query);
+        ASSERT_TRUE(page) << describe(page);
+        auto ids = ids_of(*page);
+        walked.insert(walked.end(), ids.begin(), ids.end());
+        if (!page->full)
+            break;
+        query.max_id = page->oldest;
+    }
+    EXPECT_EQ(walked, expected);
+
+    // Backwards from the oldest with min_id: the entries just above it, newest first.
+    storage::StatusQuery up;
+    up.min_id = expected.back();
+    up.end = storage::PageEnd::Oldest;
+    up.limit = 2;
+    auto above = social_->home_timeline(carol_, up);
+    ASSERT_TRUE(above) << describe(above);
+    EXPECT_EQ(ids_of(*above), (std::vector<Id> { expected[expected.size() - 3], expected[expected.size() - 2] }));
+}
 
 TEST_F(SocialCollectionsTest, StatusLengthIsCountedInCodePointsUpToTheConfiguredLimit)
 {
