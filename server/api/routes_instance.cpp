@@ -1,5 +1,6 @@
-// Mastodon's Instance entity (v1 and v2, public like Mastodon's), the member's posting
-// preferences, and the (empty) custom emoji list: what clients read once at start-up.
+// Mastodon's Instance entity (v1 and v2, public like Mastodon's) and the admins' change of it,
+// the member's posting preferences, and the (empty) custom emoji list: what clients read once
+// at start-up.
 #include "server/api/account_json.hpp"
 #include "server/api/routes.hpp"
 
@@ -218,6 +219,40 @@ Response handle_instance_v2(Context& ctx)
     return http::json_response(200, buf.GetString());
 }
 
+// PATCH /api/v1/confrere/admin/instance (admins, admin:write): changes the fields given, the
+// others keep their values; the rules of InstanceSettingsService decide, as on /admin/settings.
+// Answers the v1 Instance as it now is.
+Response handle_update_instance(Context& ctx, const Request& req)
+{
+    auto caller = authenticate(ctx, req, "admin:write");
+    if (!caller)
+        return http::error_response(caller.error());
+    auto params = http::parse_params(req);
+    if (!params)
+        return http::error_response(params.error());
+    services::InstanceSettings wanted = instance_settings(ctx);
+    for (auto [name, target] : { std::pair { "name", &wanted.name }, std::pair { "description", &wanted.description },
+             std::pair { "contact_email", &wanted.contact_email } })
+        if (auto value = params->get(name))
+            *target = std::move(*value);
+    if (auto registrations = params->get("registrations")) {
+        if (*registrations != "approval" && *registrations != "closed")
+            return http::error_response(Error { ErrorKind::Unprocessable,
+                "Registrations are \"approval\" or \"closed\".", {}, "registrations" });
+        wanted.registrations_open = *registrations == "approval";
+    }
+    // One rule a line, as the form's text area: blank ones are dropped, one empty value clears.
+    if (auto rules = params->list("rules")) {
+        std::string lines;
+        for (const std::string& rule : *rules)
+            lines += rule + "\n";
+        wanted.rules = services::rules_from_lines(lines);
+    }
+    if (auto saved = ctx.instance_settings->update(caller->auth.account, std::move(wanted)); !saved)
+        return http::error_response(saved.error());
+    return handle_instance_v1(ctx);
+}
+
 // GET /api/v1/preferences: new posts default to the widest audience ("public" is the instance).
 Response handle_preferences(Context& ctx, const Request& req)
 {
@@ -253,6 +288,9 @@ void register_instance_routes(http::Router& router, Context& ctx)
         write_rules(w, instance_settings(ctx));
         return http::json_response(200, buf.GetString());
     });
+    if (ctx.instance_settings != nullptr)
+        router.add("PATCH", "/api/v1/confrere/admin/instance",
+            [&ctx](const Request& req, const PathParams&) { return handle_update_instance(ctx, req); });
     router.add("GET", "/api/v1/preferences",
         [&ctx](const Request& req, const PathParams&) { return handle_preferences(ctx, req); });
     // An instance without custom emojis: the real answer, public as in Mastodon.

@@ -175,6 +175,33 @@ TEST_F(WebSettings, ClosedRegistrationsRefuseTheWebFormAndTheApiUntilReopened)
     EXPECT_EQ(register_applicant(applicant_for("francois", pharmacist_francois())).status, 200);
 }
 
+TEST_F(WebSettings, AdminApiChangesTheSettingsThroughTheSameRules)
+{
+    create_account("admin", "admin", true);
+    create_account("moderatrice", "moderator", true);
+    auto patch = [](HttpClient& client, std::string_view json) {
+        return client.request("PATCH", "/api/v1/confrere/admin/instance", json, "application/json", {});
+    };
+    auto mod = signed_in("moderatrice");
+    EXPECT_TRUE(is_json_error(patch(mod, R"({"registrations":"closed"})"), 403));
+    auto admin = signed_in("admin");
+    auto refused = patch(admin, R"({"name":"Confrère Bretagne","contact_email":"pas-une-adresse"})");
+    EXPECT_TRUE(is_json_error(refused, 422)) << refused;
+    EXPECT_FALSE(field_error(refused, "contact_email").empty()) << refused;
+    EXPECT_TRUE(is_json_error(patch(admin, R"({"registrations":"open"})"), 422));
+    EXPECT_EQ(json_string(admin.get("/api/v1/instance").json(), "/title"), "Confrère Test") << "nothing saved";
+
+    auto saved = patch(admin, R"({"name":"Confrère Bretagne","rules":["Secret médical"," ",""],"registrations":"closed"})");
+    ASSERT_EQ(saved.status, 200) << saved;
+    EXPECT_EQ(json_string(saved.json(), "/title"), "Confrère Bretagne");
+    EXPECT_EQ(json_string(saved.json(), "/rules/0/text"), "Secret médical");
+    EXPECT_EQ(flag_at(saved, "/registrations"), false);
+    EXPECT_EQ(json_string(saved.json(), "/description"), "Instance de test") << "fields not given keep their values";
+    EXPECT_TRUE(is_json_error(register_applicant(applicant_for("lefevre", pharmacist_elodie())), 403));
+    auto page = web_client("alice").get("/home");
+    EXPECT_TRUE(contains(page.body, "· Confrère Bretagne</title>"));
+}
+
 TEST_F(WebSettings, LanguageFieldOfTheSettingsSavesTheAccountLocale)
 {
     auto alice = web_client("alice");
