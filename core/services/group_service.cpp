@@ -246,6 +246,26 @@ Result<std::vector<GroupView>> GroupService::directory(const model::Account& vie
     return out;
 }
 
+Result<DirectoryPage> GroupService::directory_page(const model::Account& viewer, storage::GroupQuery query, int page)
+{
+    if (page < 1 || page > kMaxDirectoryPage)
+        return fail(ErrorKind::Unprocessable, "This page does not exist.", {}, "page");
+    // One more than a page tells whether a next one exists.
+    query.limit = kDirectoryPageSize + 1;
+    query.offset = (page - 1) * kDirectoryPageSize;
+    auto groups = directory(viewer, std::move(query));
+    if (!groups)
+        return forward(groups);
+    DirectoryPage out;
+    out.page = page;
+    out.has_previous = page > 1;
+    out.has_next = groups->size() > static_cast<std::size_t>(kDirectoryPageSize);
+    if (out.has_next)
+        groups->pop_back();
+    out.groups = std::move(*groups);
+    return out;
+}
+
 Result<std::vector<model::Group>> GroupService::memberships(const model::Account& viewer)
 {
     if (auto allowed = require_member_reader(viewer); !allowed)

@@ -40,6 +40,18 @@ struct GroupView {
     bool can_moderate = false; // the viewer may moderate it (group or instance moderator)
 };
 
+// One page of the directory (numbered from 1) and whether others come before and after it.
+struct DirectoryPage {
+    std::vector<GroupView> groups;
+    int page = 1;
+    bool has_previous = false;
+    bool has_next = false;
+};
+
+// Groups a page of the directory shows, and the last page number one may ask for.
+inline constexpr int kDirectoryPageSize = 80;
+inline constexpr int kMaxDirectoryPage = 10000;
+
 // Where a local account hears about group ids it is given: a group here or a remote Group
 // actor; nullopt if the id names neither.
 Result<std::optional<model::ActorRef>> find_group(storage::Repositories& repos, Id id);
@@ -65,6 +77,9 @@ public:
     Result<GroupView> view(const model::Account& viewer, Id group_id);
     // The group directory, by name.
     Result<std::vector<GroupView>> directory(const model::Account& viewer, storage::GroupQuery query);
+    // Page `page` of the directory, kDirectoryPageSize groups a page (query.limit and offset
+    // are the service's). Unprocessable (field "page") outside 1…kMaxDirectoryPage.
+    Result<DirectoryPage> directory_page(const model::Account& viewer, storage::GroupQuery query, int page);
     // The groups the viewer belongs to here.
     Result<std::vector<model::Group>> memberships(const model::Account& viewer);
 

@@ -1,5 +1,7 @@
 #include "core/services/registration_service.hpp"
 
+#include "core/services/instance_settings.hpp"
+
 #include "core/base/log.hpp"
 #include "core/base/text.hpp"
 #include "core/crypto/keys.hpp"
@@ -253,9 +255,16 @@ std::vector<Error> RegistrationService::field_errors(const RegistrationRequest& 
     return check_fields(request, ignored);
 }
 
+bool RegistrationService::registrations_open() const
+{
+    if (policy_.settings != nullptr)
+        return policy_.settings->current_or_defaults().registrations_open;
+    return policy_.registrations_open;
+}
+
 Result<model::Account> RegistrationService::register_applicant(const RegistrationRequest& r)
 {
-    if (!policy_.registrations_open)
+    if (!registrations_open())
         return fail(ErrorKind::Forbidden, "Registrations are closed on this instance.");
     CheckedFields checked;
     if (auto errors = check_fields(r, checked); !errors.empty())

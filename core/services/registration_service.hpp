@@ -13,10 +13,15 @@
 
 namespace confrere::services {
 
+class InstanceSettingsService;
+
 // What the instance admits, from its configuration.
 struct InstancePolicy {
     std::vector<int> professions;   // TRE_G15 codes admitted
     bool registrations_open = true; // false: only operators create accounts
+    // When set, its registrations setting (an admin's choice) decides instead of
+    // registrations_open, so a change takes effect at once.
+    const InstanceSettingsService* settings = nullptr;
 };
 
 struct RegistrationRequest {
@@ -59,6 +64,9 @@ public:
     // order register_applicant reports the first; empty when every field is valid. Availability
     // of the username and e-mail is checked only when registering.
     std::vector<Error> field_errors(const RegistrationRequest& request) const;
+
+    // Whether applicants may register now (the admin's setting, else the configuration's).
+    bool registrations_open() const;
 
     // An operator's account (CLI): any role, optionally active at once.
     // Unprocessable for an invalid or taken username/e-mail.

@@ -134,4 +134,12 @@ Result<Caller> authenticate_member(Context& ctx, const http::Request& req, std::
     return caller;
 }
 
+services::InstanceSettings instance_settings(const Context& ctx)
+{
+    if (ctx.instance_settings != nullptr)
+        return ctx.instance_settings->current_or_defaults();
+    return { ctx.config.name, ctx.config.description, ctx.config.contact_email,
+        ctx.config.registration == "approval", {} };
+}
+
 } // namespace confrere::server::api

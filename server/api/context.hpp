@@ -5,6 +5,7 @@
 #include "core/base/time.hpp"
 #include "core/services/auth_service.hpp"
 #include "core/services/group_service.hpp"
+#include "core/services/instance_settings.hpp"
 #include "core/services/profile_service.hpp"
 #include "core/services/social_service.hpp"
 #include "core/services/moderation_service.hpp"
@@ -52,6 +53,7 @@ struct Context {
     services::OAuthService* oauth = nullptr;  // set before the routes are registered
     services::GroupService* groups = nullptr;  // set before the routes are registered
     services::PeerService* peers = nullptr;   // set before the routes are registered
+    services::InstanceSettingsService* instance_settings = nullptr;  // set before the routes are registered
 };
 
 // The caller's identity, from `Authorization: Bearer` (a session or an OAuth access token) or
@@ -84,6 +86,10 @@ Result<services::TokenHolder> authenticate_oauth(Context& ctx, const http::Reque
 // answer (with X-RateLimit-* and Retry-After, as Mastodon sends them) to send instead.
 std::optional<http::Response> refuse_if_rate_limited(Context& ctx, const http::Request& req,
                                                      const http::RateRule& rule);
+
+// The instance's name, description, contact, registrations and rules in force: the admin's
+// settings over the configuration file's (the file's alone when no service is wired).
+services::InstanceSettings instance_settings(const Context& ctx);
 
 // A local account by username (case-insensitive), whatever its state.
 Result<std::optional<model::Account>> find_account_by_username(Context& ctx, std::string_view username);

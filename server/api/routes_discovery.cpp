@@ -82,8 +82,9 @@ Response handle_nodeinfo(Context& ctx, std::string_view schema)
 {
     federation::NodeInfo info;
     info.version = CONFRERE_VERSION;
-    info.instance_name = ctx.config.name;
-    info.instance_description = ctx.config.description;
+    services::InstanceSettings settings = instance_settings(ctx);
+    info.instance_name = settings.name;
+    info.instance_description = settings.description;
     info.professions = ctx.config.professions;
     info.languages = ctx.config.languages;
     Status done = ctx.store.read([&](storage::Repositories& repos) -> Status {

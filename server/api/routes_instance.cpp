@@ -1,5 +1,6 @@
-// Mastodon's Instance entity (v1 and v2, public like Mastodon's), the member's posting
-// preferences, and the (empty) custom emoji list: what clients read once at start-up.
+// Mastodon's Instance entity (v1 and v2, public like Mastodon's) and the admins' change of it,
+// the member's posting preferences, and the (empty) custom emoji list: what clients read once
+// at start-up.
 #include "server/api/account_json.hpp"
 #include "server/api/routes.hpp"
 
@@ -68,6 +69,20 @@ void write_confrere(JsonWriter& w, const Context& ctx)
     w.EndObject();
 }
 
+// Mastodon's Rule entities: the charter's articles, numbered from 1 in their order.
+void write_rules(JsonWriter& w, const services::InstanceSettings& settings)
+{
+    w.StartArray();
+    for (std::size_t i = 0; i < settings.rules.size(); ++i) {
+        w.StartObject();
+        write_string(w, "id", std::to_string(i + 1));
+        write_string(w, "text", settings.rules[i]);
+        write_string(w, "hint", "");
+        w.EndObject();
+    }
+    w.EndArray();
+}
+
 void write_zeros(JsonWriter& w, std::initializer_list<const char*> keys)
 {
     for (const char* key : keys) {
@@ -79,14 +94,15 @@ void write_zeros(JsonWriter& w, std::initializer_list<const char*> keys)
 // Mastodon's Instance (v1), with what clients read; Mastodon.py needs a parseable version.
 Response handle_instance_v1(Context& ctx)
 {
+    services::InstanceSettings settings = instance_settings(ctx);
     rapidjson::StringBuffer buf;
     JsonWriter w(buf);
     w.StartObject();
     write_string(w, "uri", ctx.host);
-    write_string(w, "title", ctx.config.name);
-    write_string(w, "short_description", ctx.config.description);
-    write_string(w, "description", ctx.config.description);
-    write_string(w, "email", ctx.config.contact_email);
+    write_string(w, "title", settings.name);
+    write_string(w, "short_description", settings.description);
+    write_string(w, "description", settings.description);
+    write_string(w, "email", settings.contact_email);
     write_string(w, "version", version_string());
     w.Key("urls");
     w.StartObject();
@@ -94,7 +110,7 @@ Response handle_instance_v1(Context& ctx)
     w.EndObject();
     write_languages(w, ctx);
     w.Key("registrations");
-    w.Bool(ctx.config.registration == "approval");
+    w.Bool(settings.registrations_open);
     w.Key("approval_required");
     w.Bool(true);
     w.Key("invites_enabled");
@@ -106,6 +122,8 @@ Response handle_instance_v1(Context& ctx)
     // Pleroma's v1 key, which some clients read instead of configuration.statuses.
     w.Key("max_toot_chars");
     w.Uint64(max_characters(ctx));
+    w.Key("rules");
+    write_rules(w, settings);
     write_confrere(w, ctx);
     w.EndObject();
     return http::json_response(200, buf.GetString());
@@ -125,14 +143,15 @@ Response handle_instance_v2(Context& ctx)
     });
     if (!done)
         return http::error_response(done.error());
+    services::InstanceSettings settings = instance_settings(ctx);
     rapidjson::StringBuffer buf;
     JsonWriter w(buf);
     w.StartObject();
     write_string(w, "domain", ctx.host);
-    write_string(w, "title", ctx.config.name);
+    write_string(w, "title", settings.name);
     write_string(w, "version", version_string());
     write_string(w, "source_url", "https://confrere.example/");
-    write_string(w, "description", ctx.config.description);
+    write_string(w, "description", settings.description);
     w.Key("usage");
     w.StartObject();
     w.Key("users");
@@ -179,7 +198,7 @@ Response handle_instance_v2(Context& ctx)
     w.Key("registrations");
     w.StartObject();
     w.Key("enabled");
-    w.Bool(ctx.config.registration == "approval");
+    w.Bool(settings.registrations_open);
     w.Key("approval_required");
     w.Bool(true);
     w.Key("message");
@@ -189,16 +208,49 @@ Response handle_instance_v2(Context& ctx)
     w.EndObject();
     w.Key("contact");
     w.StartObject();
-    write_string(w, "email", ctx.config.contact_email);
+    write_string(w, "email", settings.contact_email);
     w.Key("account");
     w.Null();
     w.EndObject();
     w.Key("rules");
-    w.StartArray();
-    w.EndArray();
+    write_rules(w, settings);
     write_confrere(w, ctx);
     w.EndObject();
     return http::json_response(200, buf.GetString());
+}
+
+// PATCH /api/v1/confrere/admin/instance (admins, admin:write): changes the fields given, the
+// others keep their values; the rules of InstanceSettingsService decide, as on /admin/settings.
+// Answers the v1 Instance as it now is.
+Response handle_update_instance(Context& ctx, const Request& req)
+{
+    auto caller = authenticate(ctx, req, "admin:write");
+    if (!caller)
+        return http::error_response(caller.error());
+    auto params = http::parse_params(req);
+    if (!params)
+        return http::error_response(params.error());
+    services::InstanceSettings wanted = instance_settings(ctx);
+    for (auto [name, target] : { std::pair { "name", &wanted.name }, std::pair { "description", &wanted.description },
+             std::pair { "contact_email", &wanted.contact_email } })
+        if (auto value = params->get(name))
+            *target = std::move(*value);
+    if (auto registrations = params->get("registrations")) {
+        if (*registrations != "approval" && *registrations != "closed")
+            return http::error_response(Error { ErrorKind::Unprocessable,
+                "Registrations are \"approval\" or \"closed\".", {}, "registrations" });
+        wanted.registrations_open = *registrations == "approval";
+    }
+    // One rule a line, as the form's text area: blank ones are dropped, one empty value clears.
+    if (auto rules = params->list("rules")) {
+        std::string lines;
+        for (const std::string& rule : *rules)
+            lines += rule + "\n";
+        wanted.rules = services::rules_from_lines(lines);
+    }
+    if (auto saved = ctx.instance_settings->update(caller->auth.account, std::move(wanted)); !saved)
+        return http::error_response(saved.error());
+    return handle_instance_v1(ctx);
 }
 
 // GET /api/v1/preferences: new posts default to the widest audience ("public" is the instance).
@@ -229,9 +281,16 @@ void register_instance_routes(http::Router& router, Context& ctx)
         [&ctx](const Request&, const PathParams&) { return handle_instance_v1(ctx); });
     router.add("GET", "/api/v2/instance",
         [&ctx](const Request&, const PathParams&) { return handle_instance_v2(ctx); });
-    // No rules are published yet; the charter lives on the web pages.
-    router.add("GET", "/api/v1/instance/rules",
-        [](const Request&, const PathParams&) { return http::json_response(200, "[]"); });
+    // The charter's articles, as the admin set them on /admin/settings.
+    router.add("GET", "/api/v1/instance/rules", [&ctx](const Request&, const PathParams&) {
+        rapidjson::StringBuffer buf;
+        JsonWriter w(buf);
+        write_rules(w, instance_settings(ctx));
+        return http::json_response(200, buf.GetString());
+    });
+    if (ctx.instance_settings != nullptr)
+        router.add("PATCH", "/api/v1/confrere/admin/instance",
+            [&ctx](const Request& req, const PathParams&) { return handle_update_instance(ctx, req); });
     router.add("GET", "/api/v1/preferences",
         [&ctx](const Request& req, const PathParams&) { return handle_preferences(ctx, req); });
     // An instance without custom emojis: the real answer, public as in Mastodon.

@@ -3,6 +3,7 @@
 
 #include "core/base/log.hpp"
 #include "core/services/instance_identity.hpp"
+#include "core/services/instance_settings.hpp"
 #include "core/services/peer_service.hpp"
 #include "core/services/social_service.hpp"
 #include "federation/actor_resolver.hpp"
@@ -36,7 +37,10 @@ int serve(const Config& config, const std::filesystem::path& port_file)
 
     SystemClock clock;
     IdGenerator ids(clock);
-    services::InstancePolicy policy{config.professions, config.registration == "approval"};
+    // The admin's settings page overrides these values of the configuration file.
+    services::InstanceSettingsService instance_settings(**store,
+        {config.name, config.description, config.contact_email, config.registration == "approval", {}});
+    services::InstancePolicy policy{config.professions, config.registration == "approval", &instance_settings};
     services::RegistrationService registrations(**store, clock, ids, policy);
     services::ModerationService moderation(**store, clock);
     services::AuthService auth(**store, clock, ids);
@@ -112,6 +116,7 @@ int serve(const Config& config, const std::filesystem::path& port_file)
     ctx.oauth = &oauth;
     ctx.groups = &groups;
     ctx.peers = &peers;
+    ctx.instance_settings = &instance_settings;
     api::register_all_routes(router, ctx);
     auto web_ui = web::WebUi::load();
     if (!web_ui) {

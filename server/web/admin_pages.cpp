@@ -1,5 +1,6 @@
-// The admins' pages: the trusted peers (PeerService) and the aggregated statistics (counts
-// only, DESIGN rule 7). services::require_admin decides who may open them.
+// The admins' pages: the trusted peers (PeerService), the aggregated statistics (counts
+// only, DESIGN rule 7) and the instance's settings (InstanceSettingsService).
+// services::require_admin decides who may open them.
 #include "core/services/statistics.hpp"
 #include "server/web/routes.hpp"
 #include "server/web/views.hpp"
@@ -81,6 +82,49 @@ Response statistics_page(Visit& v)
     return page(v, "statistics", "statistics.title", std::move(data));
 }
 
+// The instance settings form: the values in force, or what was typed with the errors beside.
+Response instance_settings_page(Visit& v, const http::Params* typed = nullptr, std::span<const Error> errors = {},
+    std::string_view notice_key = {}, int status = 200)
+{
+    services::InstanceSettings current = api::instance_settings(v.ctx);
+    std::string rules;
+    for (const std::string& rule : current.rules)
+        rules += rule + "\n";
+    Value values = Value::object();
+    values.set("name", typed != nullptr ? typed->get_or("name") : current.name);
+    values.set("description", typed != nullptr ? typed->get_or("description") : current.description);
+    values.set("contact_email", typed != nullptr ? typed->get_or("contact_email") : current.contact_email);
+    values.set("rules", typed != nullptr ? typed->get_or("rules") : rules);
+    bool open = typed != nullptr ? typed->get_or("registrations") != "closed" : current.registrations_open;
+    values.set("open", open);
+    values.set("closed", !open);
+    Value data = Value::object();
+    data.set("values", std::move(values));
+    data.set("error", field_errors(v, errors));
+    data.set("has_errors", !errors.empty());
+    if (!notice_key.empty())
+        data.set("notice", v.texts->text(notice_key));
+    return page(v, "instance_settings", "instance_settings.title", std::move(data), status);
+}
+
+Response save_instance_settings(Visit& v, const model::Account& me, const http::Params& form)
+{
+    services::InstanceSettings wanted;
+    wanted.name = form.get_or("name");
+    wanted.description = form.get_or("description");
+    wanted.contact_email = form.get_or("contact_email");
+    wanted.registrations_open = form.get_or("registrations") != "closed";
+    wanted.rules = services::rules_from_lines(form.get_or("rules"));
+    auto saved = v.ctx.instance_settings->update(me, wanted);
+    if (!saved) {
+        std::vector<Error> errors { saved.error() };
+        if (saved.error().kind == ErrorKind::Unprocessable)
+            errors = v.ctx.instance_settings->field_errors(wanted);
+        return instance_settings_page(v, &form, errors, {}, http::status_for(saved.error().kind));
+    }
+    return instance_settings_page(v, nullptr, {}, "instance_settings.saved");
+}
+
 } // namespace
 
 void register_admin_pages(http::Router& router, api::Context& ctx, const WebUi& ui)
@@ -97,6 +141,18 @@ void register_admin_pages(http::Router& router, api::Context& ctx, const WebUi& 
                     return change_peer(v, form, trust);
                 },
                 Gate::Admin);
+    }
+    if (ctx.instance_settings != nullptr) {
+        add_member_page(
+            router, ctx, ui, "/admin/settings",
+            [](Visit& v, const model::Account&, const PathParams&) { return instance_settings_page(v); },
+            Gate::Admin);
+        add_member_action(
+            router, ctx, ui, "/admin/settings",
+            [](Visit& v, const model::Account& me, const http::Params& form, const PathParams&) {
+                return save_instance_settings(v, me, form);
+            },
+            Gate::Admin);
     }
     add_member_page(
         router, ctx, ui, "/admin/statistics",

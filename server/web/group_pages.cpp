@@ -21,8 +21,8 @@ using http::Response;
 
 namespace {
 
-// The directory shows at most this many groups (sub-groups included); search narrows it.
-constexpr int kDirectoryLimit = 80;
+// The creation form offers at most this many parents.
+constexpr int kDirectoryLimit = services::kDirectoryPageSize;
 constexpr std::size_t kMaxQueryBytes = 200;
 
 Value tags_value(const std::vector<std::string>& tags)
@@ -113,6 +113,17 @@ Value form_value(const Visit& v, const GroupForm& form, const std::vector<servic
     return f;
 }
 
+// A link to page `page` of the directory, keeping the search and the tag.
+std::string directory_link(std::string_view q, std::string_view tag, int page)
+{
+    std::string link = "/groups?";
+    if (!q.empty())
+        link += "q=" + http::percent_encode(q) + "&";
+    if (!tag.empty())
+        link += "tag=" + http::percent_encode(tag) + "&";
+    return link + "page=" + std::to_string(page);
+}
+
 Response directory_page(Visit& v, const model::Account& me, GroupForm form = {}, int status = 200)
 {
     storage::GroupQuery query;
@@ -120,21 +131,31 @@ Response directory_page(Visit& v, const model::Account& me, GroupForm form = {},
     query.tag = v.req.query_param("tag").value_or("");
     if (query.prefix.size() > kMaxQueryBytes || query.tag.size() > kMaxQueryBytes)
         return message_page(v, 422, "error.invalid");
-    query.limit = kDirectoryLimit;
+    int page_number = 1;
+    if (auto asked = v.req.query_param("page"); asked && !asked->empty()) {
+        auto parsed = api::parse_id(*asked);
+        page_number = parsed && *parsed <= static_cast<Id>(services::kMaxDirectoryPage) ? static_cast<int>(*parsed) : 0;
+    }
     bool searched = !query.prefix.empty() || !query.tag.empty();
     Value data = Value::object();
     data.set("q", query.prefix);
     data.set("tag", query.tag);
     data.set("searched", searched);
     auto& groups = *v.ctx.groups;
-    auto found = groups.directory(me, std::move(query));
+    std::string q = query.prefix, tag = query.tag;
+    auto found = groups.directory_page(me, std::move(query), page_number);
     if (!found)
         return error_page(v, found.error());
-    data.set("groups", group_tree(*found));
-    // The parent choices: every group (the service refuses a parent one does not moderate).
+    if (found->has_previous)
+        data.set("previous", directory_link(q, tag, found->page - 1));
+    if (found->has_next)
+        data.set("next", directory_link(q, tag, found->page + 1));
+    data.set("groups", group_tree(found->groups));
+    // The parent choices: the first groups of the directory (the service refuses a parent one
+    // does not moderate).
     std::vector<services::GroupView> all;
-    if (!searched) {
-        all = *found;
+    if (!searched && found->page == 1) {
+        all = found->groups;
     } else {
         storage::GroupQuery every;
         every.limit = kDirectoryLimit;

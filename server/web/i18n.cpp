@@ -39,6 +39,18 @@ std::string_view Catalogue::text(std::string_view key) const
     return it == texts_.end() ? key : std::string_view(it->second);
 }
 
+std::string_view Catalogue::plural(std::string_view key, long long count) const
+{
+    // CLDR's cardinal rules for integers: "one" is i = 0 or 1 in French, n = 1 in English.
+    bool one = code_ == "fr" ? (count == 0 || count == 1) : count == 1;
+    return text(std::string(key) + (one ? ".one" : ".other"));
+}
+
+std::vector<std::string> Catalogue::plural_keys(std::string_view key)
+{
+    return { std::string(key) + ".one", std::string(key) + ".other" };
+}
+
 bool Catalogue::contains(std::string_view key) const
 {
     return texts_.contains(std::string(key));

@@ -22,6 +22,11 @@ public:
     const std::string& code() const { return code_; } // "fr", "en"
     // The text for `key`; the key itself when missing (start-up checks that none is).
     std::string_view text(std::string_view key) const;
+    // The text of a count: `key.one` or `key.other` as the language's plural rule says for
+    // `count` (French: 0 and 1 are singular; English: 1 only), "{}" left for the number.
+    std::string_view plural(std::string_view key, long long count) const;
+    // The catalogue keys a plural text of `key` needs.
+    static std::vector<std::string> plural_keys(std::string_view key);
     bool contains(std::string_view key) const;
     std::vector<std::string> keys() const;
 

@@ -1,7 +1,6 @@
 // Profiles and follows, notifications, search and settings. The rules are the services'
 // (SocialService, NotificationService, SearchService, ProfileService, AuthService).
 #include "core/base/text.hpp"
-#include "core/model/profession.hpp"
 #include "core/services/access_policy.hpp"
 #include "core/services/notification_service.hpp"
 #include "core/services/search_service.hpp"
@@ -92,7 +91,7 @@ Response profile_page(Visit& v, const model::Account& me, const PathParams& p)
     data.set("requested", follow && follow->state == model::FollowState::Pending);
     data.set("path", "/@" + std::string(p.at("username")));
     if (s.local) {
-        data.set("profession", model::profession_label(s.local->profession_code));
+        data.set("profession", profession_name(v, s.local->profession_code));
         data.set("note", s.local->note);
         auto stats = api::account_stats(v.ctx, s.local->id);
         if (!stats)
@@ -254,6 +253,7 @@ Response settings_page(Visit& v, const model::Account& me, std::optional<Error> 
     data.set("note", me.note);
     data.set("discoverable", me.discoverable);
     data.set("locked", me.locked);
+    data.set("languages", languages_value(v));
     if (!notice_key.empty())
         data.set("notice", v.texts->text(notice_key));
     if (error)

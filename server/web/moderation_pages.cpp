@@ -1,7 +1,6 @@
 // The validation queue: each pending application with its identifier, the directory
 // pre-check and the attestation, approved or rejected with a reason through ModerationService
 // (which decides who may moderate).
-#include "core/model/profession.hpp"
 #include "core/services/access_policy.hpp"
 #include "server/api/routes.hpp"
 #include "server/web/routes.hpp"
@@ -24,7 +23,7 @@ Value registration_value(const Visit& v, const model::Registration& r)
     item.set("name", a.first_name + " " + a.last_name);
     item.set("kind", v.texts->text("identifier." + std::string(model::to_string(r.identity.kind))));
     item.set("identifier", r.identity.bare_id);
-    item.set("profession", model::profession_label(a.profession_code));
+    item.set("profession", profession_name(v, a.profession_code));
     std::string outcome(model::to_string(r.precheck.outcome));
     item.set("outcome", outcome);
     item.set("outcome_label", v.texts->text("precheck." + outcome));

@@ -1,6 +1,7 @@
 #include "server/web/page.hpp"
 
 #include "core/crypto/secrets.hpp"
+#include "core/model/profession.hpp"
 #include "core/services/access_policy.hpp"
 
 namespace confrere::server::web {
@@ -42,7 +43,7 @@ Value nav_value(const Visit& visit, const model::Account& account)
         { "/notifications", "nav.notifications", true }, { "/search", "nav.search", true },
         { profile, "nav.profile", true }, { "/settings", "nav.settings", true },
         { "/admin/registrations", "nav.moderation", moderator }, { "/admin/peers", "nav.peers", admin },
-        { "/admin/statistics", "nav.statistics", admin } };
+        { "/admin/statistics", "nav.statistics", admin }, { "/admin/settings", "nav.instance_settings", admin } };
     Value list(Value::List {});
     for (const Item& item : items) {
         if (!item.shown)
@@ -52,19 +53,6 @@ Value nav_value(const Visit& visit, const model::Account& account)
         v.set("label", visit.texts->text(item.key));
         v.set("current", visit.req.path == item.href);
         list.push(std::move(v));
-    }
-    return list;
-}
-
-Value languages_value(const Visit& visit)
-{
-    Value list(Value::List {});
-    for (std::string_view code : kLanguages) {
-        Value l = Value::object();
-        l.set("code", code);
-        l.set("name", visit.ui.texts(code).text("language.name"));
-        l.set("current", code == visit.language);
-        list.push(std::move(l));
     }
     return list;
 }
@@ -95,6 +83,19 @@ std::string_view kind_key(ErrorKind kind)
 }
 
 } // namespace
+
+Value languages_value(const Visit& visit)
+{
+    Value list(Value::List {});
+    for (std::string_view code : kLanguages) {
+        Value l = Value::object();
+        l.set("code", code);
+        l.set("name", visit.ui.texts(code).text("language.name"));
+        l.set("current", code == visit.language);
+        list.push(std::move(l));
+    }
+    return list;
+}
 
 const model::Account* Visit::member() const
 {
@@ -133,6 +134,13 @@ Visit begin_visit(api::Context& ctx, const WebUi& ui, const http::Request& req)
         v.csrf = ui.form_token(*presession);
     }
     return v;
+}
+
+std::string profession_name(const Visit& visit, int code)
+{
+    if (std::string key = "profession." + std::to_string(code); visit.texts->contains(key))
+        return std::string(visit.texts->text(key));
+    return model::profession_label(code);
 }
 
 bool csrf_ok(const Visit& visit, const http::Params& form)
@@ -182,9 +190,12 @@ http::Response page(
         return message_page(visit, 500, "error.internal");
 
     std::size_t body_size = body.size();
+    services::InstanceSettings instance = api::instance_settings(visit.ctx);
     Value layout = Value::object();
     layout.set("lang", visit.language);
     layout.set("title", visit.texts->text(title_key));
+    layout.set("instance", instance.name);
+    layout.set("registrations_open", instance.registrations_open);
     layout.set("body", Html { std::move(body) });
     layout.set("css", visit.ui.asset_url("app.css"));
     layout.set("js", visit.ui.asset_url("app.js"));

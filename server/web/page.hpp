@@ -45,6 +45,13 @@ struct Visit {
 // cookie, else Accept-Language, else French) and the CSRF token.
 Visit begin_visit(api::Context& ctx, const WebUi& ui, const http::Request& req);
 
+// The supported languages for a <select> (code, name, current: the visit's language).
+Value languages_value(const Visit& visit);
+
+// A TRE_G15 profession's name in the visitor's language (catalogue key "profession.<code>"),
+// the model's French label for a code the catalogues do not name.
+std::string profession_name(const Visit& visit, int code);
+
 // Whether a submitted form carries this visitor's CSRF token in its "csrf" field.
 bool csrf_ok(const Visit& visit, const http::Params& form);
 

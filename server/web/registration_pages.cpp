@@ -1,6 +1,5 @@
 // Registration with the professional identifier, and the status page a pending applicant sees.
 // The rules are RegistrationService's (the same as POST /api/v1/accounts).
-#include "core/model/profession.hpp"
 #include "server/api/routes.hpp"
 #include "server/web/routes.hpp"
 
@@ -38,11 +37,16 @@ Response register_page(
     for (int code : v.ctx.config.professions) {
         Value option = Value::object();
         option.set("value", std::to_string(code));
-        option.set("label", model::profession_label(code));
+        option.set("label", profession_name(v, code));
         option.set("selected", profession == std::to_string(code));
         professions.push(std::move(option));
     }
+    Value rules(Value::List {});
+    for (const std::string& rule : api::instance_settings(v.ctx).rules)
+        rules.push(Value(rule));
     Value data = Value::object();
+    data.set("has_rules", rules.truthy());
+    data.set("rules", std::move(rules));
     data.set("values", std::move(values));
     data.set("kinds", std::move(kinds));
     data.set("professions", std::move(professions));
@@ -55,6 +59,8 @@ Response submit_registration(Visit& v)
 {
     if (v.session)
         return redirect(v, "/");
+    if (!v.ctx.registrations.registrations_open())
+        return message_page(v, 403, "register.closed");
     Response refusal;
     auto form = read_form(
         v, refusal, { "registration", v.ctx.config.registrations, v.ctx.config.registration_window });
@@ -96,6 +102,8 @@ void register_registration_routes(http::Router& router, api::Context& ctx, const
     add_page(router, ctx, ui, "GET", "/register", [](Visit& v, const PathParams&) {
         if (v.session)
             return redirect(v, "/");
+        if (!v.ctx.registrations.registrations_open())
+            return message_page(v, 403, "register.closed");
         return register_page(v);
     });
     add_page(

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <functional>
 #include <set>
 
@@ -18,6 +19,7 @@ struct Instruction {
     std::vector<std::string> path; // the value's name split at dots; empty for "."
     std::vector<std::string> arg_path; // Translate: the argument's name
     bool has_arg = false;
+    bool plural = false; // Translate: the argument is a count choosing key.one or key.other
     std::size_t end = 0; // Section/Inverted: index past the closing tag
     const std::vector<Instruction>* partial = nullptr; // resolved after compiling every template
 };
@@ -178,6 +180,10 @@ Result<std::vector<Instruction>> compile_one(std::string_view name, std::string_
             if (space != std::string_view::npos) {
                 ins.has_arg = true;
                 std::string_view arg = tag.substr(space + 1);
+                if (arg.starts_with('#')) {
+                    ins.plural = true;
+                    arg.remove_prefix(1);
+                }
                 if (!valid_name(arg))
                     return error(start, "bad argument name");
                 ins.arg_path = split_name(arg);
@@ -271,6 +277,16 @@ private:
         return found;
     }
 
+    // A count given as its decimal string; anything else counts as "many".
+    static long long count_of(const Value* v)
+    {
+        const std::string* s = v != nullptr ? v->string() : nullptr;
+        long long n = -1;
+        if (s != nullptr)
+            std::from_chars(s->data(), s->data() + s->size(), n);
+        return n;
+    }
+
     void write(const Value* v)
     {
         if (v == nullptr)
@@ -283,7 +299,8 @@ private:
 
     void translate(const Instruction& ins)
     {
-        std::string_view text = texts_.text(ins.text);
+        std::string_view text = ins.plural ? texts_.plural(ins.text, count_of(lookup(ins.arg_path)))
+                                           : texts_.text(ins.text);
         auto slot = ins.has_arg ? text.find("{}") : std::string_view::npos;
         if (slot == std::string_view::npos) {
             append_escaped(out_, text);
@@ -372,7 +389,10 @@ std::vector<std::string> TemplateSet::text_keys() const
     std::set<std::string> keys;
     for (const auto& [name, code] : templates_)
         for (const Instruction& ins : code)
-            if (ins.op == Instruction::Op::Translate)
+            if (ins.op == Instruction::Op::Translate && ins.plural)
+                for (std::string& key : Catalogue::plural_keys(ins.text))
+                    keys.insert(std::move(key));
+            else if (ins.op == Instruction::Op::Translate)
                 keys.insert(ins.text);
     return { keys.begin(), keys.end() };
 }

@@ -10,6 +10,9 @@
 //                             include itself: the data bounds the recursion)
 //   {{@key}} {{@key name}}    the catalogue's text for key; "{}" in it becomes the value of
 //                             `name`, escaped
+//   {{@key #count}}           a count: the catalogue's `key.one` or `key.other` by the
+//                             language's plural rule for the number `count` holds, "{}"
+//                             becoming that number
 //   {{!comment}}
 //
 // Decision (docs/architecture.md, "Web UI"): our own engine rather than kainjow/mustache:

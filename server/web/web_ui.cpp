@@ -1,6 +1,7 @@
 #include "server/web/web_ui.hpp"
 
 #include "core/crypto/secrets.hpp"
+#include "core/model/profession.hpp"
 #include "server/web/assets.hpp"
 
 namespace confrere::server::web {
@@ -60,7 +61,8 @@ constexpr std::string_view kCodeKeys[] = { "language.name", "nav.home", "nav.loc
     "precheck.no_directory", "precheck.not_applicable", "moderation.approved", "moderation.rejected",
     "follow.not_found", "settings.saved", "profile.title", "settings.title", "tag.title", "tag.empty",
     "peers.title", "peers.added", "peers.removed", "peers.state.trusted", "peers.state.blocked",
-    "peers.mode.allowlist", "peers.mode.blocklist", "statistics.title" };
+    "peers.mode.allowlist", "peers.mode.blocklist", "statistics.title", "nav.instance_settings",
+    "instance_settings.title", "instance_settings.saved", "register.closed" };
 
 } // namespace
 
@@ -74,6 +76,10 @@ Result<std::unique_ptr<WebUi>> WebUi::load()
     ui->templates_ = std::move(*templates);
     std::vector<std::string> used = ui->templates_.text_keys();
     used.insert(used.end(), std::begin(kCodeKeys), std::end(kCodeKeys));
+    // Every profession the server knows is named in each language (profession_name).
+    for (int code = 1; code < 100; ++code)
+        if (model::is_known_profession(code))
+            used.push_back("profession." + std::to_string(code));
     for (std::string_view language : kLanguages) {
         auto source = sources.catalogues.find(language);
         if (source == sources.catalogues.end())

@@ -146,6 +146,41 @@ test("register, approved in the moderator queue, sign in, post, reply in a threa
     }
     await page.setViewportSize({ width: 1024, height: 800 });
 
+    // The admin opens a group from the directory; she finds it in /groups, joins it from its
+    // page and posts in it.
+    await moderator.page.goto(`${instance.baseUrl}/groups`);
+    await moderator.page.fill("#name", "pied");
+    await moderator.page.fill("#display_name", "Pied diabétique");
+    await moderator.page.fill("#description", "Plaies du pied diabétique : cas cliniques et protocoles.");
+    await moderator.page.fill("#tags", "diabete plaies");
+    await moderator.page.click("form[action='/groups'][method=post] button[type=submit]");
+    await moderator.page.waitForURL(/\/g\/pied$/);
+    await page.goto(`${instance.baseUrl}/groups`);
+    await page.click("article.group a[href='/g/pied']");
+    await page.waitForURL(/\/g\/pied$/);
+    assert.equal(await page.locator("#compose").count(), 0, "no compose form before joining");
+    await page.click("form[action='/g/pied/join'] button");
+    await page.waitForURL(/\/g\/pied$/);
+    assert.match(await page.textContent("main"), /2 membres/);
+    await page.fill("#status", "Cas clinique : mal perforant plantaire, quel pansement en officine ?");
+    await page.click("#compose button[type=submit]");
+    await page.waitForURL(/\/statuses\/\d+$/);
+    await page.goto(`${instance.baseUrl}/g/pied`);
+    assert.match(await page.textContent("main"), /mal perforant plantaire/);
+    await page.screenshot({ path: path.join(screenshots, "group.png"), fullPage: true });
+
+    // The admin's instance settings: the charter, then the name shown at once in every header.
+    await moderator.page.goto(`${instance.baseUrl}/admin/settings`);
+    await moderator.page.fill("#name", "Confrère Bretagne");
+    await moderator.page.fill("#description", "Pharmaciens, infirmiers et podologues de Bretagne.");
+    await moderator.page.fill("#rules", "Le secret médical s'applique à chaque message.\nAucun nom de patient, aucune photo identifiante.\nPas de publicité pour un produit ou un laboratoire.");
+    await moderator.page.click("main form[action='/admin/settings'] button[type=submit]");
+    await moderator.page.waitForSelector("text=Réglages enregistrés");
+    assert.match(await moderator.page.textContent("header .brand"), /Confrère Bretagne/);
+    await moderator.page.screenshot({ path: path.join(screenshots, "settings.png"), fullPage: true });
+    await page.goto(`${instance.baseUrl}/home`);
+    assert.match(await page.title(), /Confrère Bretagne/);
+
     // Switch to English (the account keeps the choice), then sign out.
     await page.selectOption("#language", "en");
     await page.click("footer button[type=submit]");

@@ -150,5 +150,30 @@ TEST(Language, AcceptLanguageIsReadByQualityThenOrder)
     EXPECT_EQ(language_from_accept(""), std::nullopt);
 }
 
+TEST(Template, CountTagPicksOneOrOtherByTheLanguagesPluralRule)
+{
+    auto set = TemplateSet::compile({ { "page", "{{@members #n}}" } });
+    ASSERT_TRUE(set.has_value());
+    EXPECT_EQ(set->text_keys(), (std::vector<std::string> { "members.one", "members.other" }));
+    auto fr = Catalogue::parse("fr", "members.one = {} membre\nmembers.other = {} membres\n");
+    auto en = Catalogue::parse("en", "members.one = {} member\nmembers.other = {} members\n");
+    ASSERT_TRUE(fr.has_value() && en.has_value());
+    auto shown = [&](const Catalogue& c, std::string n) {
+        Value data = Value::object();
+        data.set("n", std::move(n));
+        std::string out;
+        EXPECT_TRUE(set->render("page", data, c, out).has_value());
+        return out;
+    };
+    EXPECT_EQ(shown(*fr, "0"), "0 membre") << "French: 0 is singular";
+    EXPECT_EQ(shown(*fr, "1"), "1 membre");
+    EXPECT_EQ(shown(*fr, "2"), "2 membres");
+    EXPECT_EQ(shown(*en, "0"), "0 members");
+    EXPECT_EQ(shown(*en, "1"), "1 member");
+    EXPECT_EQ(shown(*en, "21"), "21 members");
+    EXPECT_EQ(shown(*en, "many"), "many members") << "not a number: the plural, escaped as any value";
+    EXPECT_FALSE(TemplateSet::compile({ { "page", "{{@members #}}" } }).has_value());
+}
+
 } // namespace
 } // namespace confrere::server::web
