@@ -11,6 +11,7 @@
 #include "core/services/oauth_service.hpp"
 #include "core/services/peer_service.hpp"
 #include "core/services/registration_service.hpp"
+#include "core/services/report_service.hpp"
 #include "federation/actor_resolver.hpp"
 #include "federation/inbox.hpp"
 #include "federation/outbox.hpp"
@@ -52,6 +53,7 @@ struct Context {
     services::OAuthService* oauth = nullptr;  // set before the routes are registered
     services::GroupService* groups = nullptr;  // set before the routes are registered
     services::PeerService* peers = nullptr;   // set before the routes are registered
+    services::ReportService* reports = nullptr; // set before the routes are registered
 };
 
 // The caller's identity, from `Authorization: Bearer` (a session or an OAuth access token) or

@@ -170,7 +170,8 @@ TEST(Migrations, AVersionTwoDatabaseMigratesToThreeKeepingItsRows)
     db->store.reset();
     // Back to what version 2 left on disk.
     ASSERT_TRUE(testkit::exec_sql(db->database_path,
-        "ALTER TABLE accounts DROP COLUMN specialties; DELETE FROM schema_migrations WHERE version = 11;"
+        "DROP TABLE report_statuses; DROP TABLE reports; DELETE FROM schema_migrations WHERE version = 12;"
+        " ALTER TABLE accounts DROP COLUMN specialties; DELETE FROM schema_migrations WHERE version = 11;"
         " DROP TABLE thread_moves; DELETE FROM schema_migrations WHERE version = 10;"
         " DROP TABLE group_members; DROP TABLE group_tags; DROP TABLE groups;"
         " DELETE FROM schema_migrations WHERE version = 9;"
