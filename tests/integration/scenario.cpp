@@ -1,6 +1,7 @@
 #include "tests/integration/scenario.hpp"
 
 #include <algorithm>
+#include <regex>
 
 namespace confrere::testkit {
 
@@ -133,6 +134,20 @@ std::string field_description(const HttpResponse& response, const std::string& f
     if (doc.HasParseError())
         return {};
     return json_string(doc, ("/details/" + field + "/0/description").c_str());
+}
+
+std::string csrf_of(const HttpResponse& page)
+{
+    std::smatch m;
+    static const std::regex field(R"re(name="csrf" value="([^"]+)")re");
+    return std::regex_search(page.body, m, field) ? m[1].str() : "";
+}
+
+std::string account_id_of(HttpClient& client)
+{
+    auto me = client.get("/api/v1/accounts/verify_credentials");
+    EXPECT_EQ(me.status, 200) << me;
+    return json_string(me.json(), "/id");
 }
 
 IntegrationTest::IntegrationTest(InstanceOptions options)

@@ -11,14 +11,6 @@ namespace {
 constexpr const char* kCsp = "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; "
                              "form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
-// The CSRF token of the first form of a page.
-std::string csrf_of(const HttpResponse& page)
-{
-    std::smatch m;
-    static const std::regex field(R"re(name="csrf" value="([^"]+)")re");
-    return std::regex_search(page.body, m, field) ? m[1].str() : "";
-}
-
 bool contains(const std::string& body, std::string_view text)
 {
     return body.find(text) != std::string::npos;
