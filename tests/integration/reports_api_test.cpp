@@ -109,6 +109,30 @@ TEST_F(ReportsApi, EveryBadInputGetsItsJsonError)
     EXPECT_TRUE(is_json_error(instance_.client().post_form("/api/v1/reports", { { "account_id", bob_id_ } }), 401));
 }
 
+TEST_F(ReportsApi, OAuthTokensNeedTheReportScopes)
+{
+    HttpClient reader = instance_.client();
+    reader.set_bearer(oauth_token("alice", "read"));
+    EXPECT_TRUE(is_json_error(reader.post_form("/api/v1/reports", { { "account_id", bob_id_ } }), 403));
+    HttpClient reporter = instance_.client();
+    reporter.set_bearer(oauth_token("alice", "write:reports"));
+    auto filed = reporter.post_form("/api/v1/reports", { { "account_id", bob_id_ } });
+    ASSERT_EQ(filed.status, 200) << filed;
+    const auto id = json_string(filed.json(), "/id");
+
+    moderator(); // creates "moderatrice"
+    HttpClient plain = instance_.client();
+    plain.set_bearer(oauth_token("moderatrice", "read write"));
+    EXPECT_TRUE(is_json_error(plain.get("/api/v1/admin/reports"), 403)) << "read does not cover admin:read";
+    HttpClient viewer = instance_.client();
+    viewer.set_bearer(oauth_token("moderatrice", "admin:read:reports"));
+    EXPECT_EQ(ids_of(viewer.get("/api/v1/admin/reports")), std::vector<std::string> { id });
+    EXPECT_TRUE(is_json_error(viewer.post_form(path(id, "resolve"), {}), 403));
+    HttpClient decider = instance_.client();
+    decider.set_bearer(oauth_token("moderatrice", "admin:write:reports"));
+    EXPECT_EQ(decider.post_form(path(id, "resolve"), {}).status, 200);
+}
+
 TEST_F(ReportsApi, MembersAreRefusedTheAdminApi)
 {
     const auto id = file();

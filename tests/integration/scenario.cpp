@@ -240,6 +240,20 @@ void IntegrationTest::import_directory(const std::vector<ExtractPerson>& people,
         ADD_FAILURE() << "import-directory failed: " << result;
 }
 
+std::string IntegrationTest::oauth_token(const std::string& username, const std::string& scope)
+{
+    auto app = instance_.client().post_form("/api/v1/apps",
+        { { "client_name", "Tusky" }, { "redirect_uris", "urn:ietf:wg:oauth:2.0:oob" }, { "scopes", scope } });
+    EXPECT_EQ(app.status, 200) << app;
+    auto app_doc = app.json();
+    auto grant = instance_.client().post_form("/oauth/token",
+        { { "grant_type", "password" }, { "client_id", json_string(app_doc, "/client_id") },
+            { "client_secret", json_string(app_doc, "/client_secret") }, { "username", username },
+            { "password", fixture_password }, { "scope", scope } });
+    EXPECT_EQ(grant.status, 200) << grant;
+    return json_string(grant.json(), "/access_token");
+}
+
 HttpResponse IntegrationTest::admin_account(const std::string& id)
 {
     return moderator().get("/api/v1/admin/accounts/" + id);

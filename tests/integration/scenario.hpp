@@ -89,6 +89,10 @@ protected:
     void import_directory(const std::vector<ExtractPerson>& people,
                           const std::string& file_name = "extract.txt");
 
+    // An OAuth access token of `username` (fixture password) holding `scope` only, through the
+    // password grant of an application registered with `scope`.
+    std::string oauth_token(const std::string& username, const std::string& scope);
+
     // GET /api/v1/admin/accounts/:id as the moderator.
     HttpResponse admin_account(const std::string& id);
     // The pre-check outcome the moderator sees for account `id`.
