@@ -11,6 +11,7 @@
 #include "core/model/notification.hpp"
 #include "core/model/oauth.hpp"
 #include "core/model/peer.hpp"
+#include "core/model/report.hpp"
 #include "core/model/search.hpp"
 #include "core/model/session.hpp"
 
@@ -551,6 +552,27 @@ public:
     virtual Status decide_move(const model::ThreadMove& move) = 0;
 };
 
+// The moderators' queue of reports, newest first, paged by report id.
+struct ReportQuery {
+    std::optional<model::ReportState> state; // nullopt: both
+    std::optional<Id> reporter_id; // filed by this local account
+    std::optional<model::ActorRef> target; // about this account
+    PageQuery page;
+};
+
+class ReportRepository {
+public:
+    virtual ~ReportRepository() = default;
+    // Inserts the report and its status_ids.
+    virtual Status insert(const model::Report& report) = 0;
+    virtual Result<std::optional<model::Report>> find(Id id) = 0;
+    virtual Result<std::vector<model::Report>> list(const ReportQuery& query) = 0;
+    // Records state, action, resolved_by, resolved_at, assigned_to and updated_at. NotFound if
+    // the report does not exist.
+    virtual Status update(const model::Report& report) = 0;
+    virtual Result<std::int64_t> count(model::ReportState state) = 0;
+};
+
 // The repositories bound to one connection, handed out inside Store::read / Store::write.
 class Repositories {
 public:
@@ -577,6 +599,7 @@ public:
     virtual SearchRepository& search() = 0;
     virtual FilterRepository& filters() = 0;
     virtual GroupRepository& groups() = 0;
+    virtual ReportRepository& reports() = 0;
 };
 
 // Writes one directory import in several short transactions, so registrations are not blocked

@@ -433,7 +433,47 @@ Result<model::Status> SocialService::remove(const model::Account& author, Id sta
         return existing;
     if (existing->author != model::local_actor(author.id))
         return fail(ErrorKind::Forbidden, "Only its author can delete a status.");
-    model::Status removed = *existing;
+    if (auto done = erase(*existing, author); !done)
+        return forward(done);
+    return existing;
+}
+
+Result<model::Status> SocialService::remove_as_moderator(const model::Account& moderator, Id status_id)
+{
+    if (auto allowed = require_moderator(moderator); !allowed)
+        return forward(allowed);
+    std::optional<model::Status> found;
+    std::optional<model::Account> author;
+    auto read = store_.read([&](storage::Repositories& repos) -> Status {
+        auto status = repos.statuses().find_by_id(status_id);
+        if (!status)
+            return forward(status);
+        if (!*status)
+            return ok();
+        found = std::move(*status);
+        if (!found->author.local)
+            return ok();
+        auto account = repos.accounts().find_by_id(found->author.id);
+        if (!account)
+            return forward(account);
+        author = std::move(*account);
+        return ok();
+    });
+    if (!read)
+        return forward(read);
+    if (!found)
+        return std::unexpected(not_found("Status"));
+    if (found->deleted_at)
+        return *found;
+    if (auto done = erase(*found, author); !done)
+        return forward(done);
+    found->deleted_at = clock_.now();
+    return *found;
+}
+
+Status SocialService::erase(const model::Status& removed, const std::optional<model::Account>& author)
+{
+    const Id status_id = removed.id;
     auto done = write([&](storage::Repositories& repos) -> Status {
         auto mentions = repos.statuses().mentions(status_id);
         if (!mentions)
@@ -442,14 +482,15 @@ Result<model::Status> SocialService::remove(const model::Account& author, Id sta
             return deleted;
         if (auto notified = Notifier(repos, ids_, clock_.now()).status_deleted(status_id); !notified)
             return notified;
-        if (removed.audience == Audience::Instance)
+        // A remote author's status is only forgotten here: its origin is not ours to change.
+        if (removed.audience == Audience::Instance || !author)
             return ok();
-        return outbox_.status_deleted(repos, author, removed, *mentions);
+        return outbox_.status_deleted(repos, *author, removed, *mentions);
     });
     if (!done)
-        return forward(done);
+        return done;
     publish(std::array { LiveEvent { .kind = LiveEvent::Kind::StatusDeleted, .status_id = status_id } });
-    return removed;
+    return ok();
 }
 
 Result<model::Follow> SocialService::follow(const model::Account& follower, ActorRef target)

@@ -158,9 +158,16 @@ public:
     // someone else's. Federated statuses send an Update to the same audience.
     Result<model::Status> edit(const model::Account& author, Id status_id, PostRequest request);
 
-    // Deletes the author's own status (moderators' removals come with reports). NotFound if it
+    // Deletes the author's own status (moderators remove others' with remove_as_moderator). NotFound if it
     // is not readable; Forbidden if someone else's.
     Result<model::Status> remove(const model::Account& author, Id status_id);
+
+    // A moderator's removal of a reported status (ReportService), whoever wrote it and whether
+    // or not the moderator is in its audience: the deletion remove() makes (a local author's
+    // federated status sends its Delete; a remote author's is removed here only). Forbidden
+    // unless `moderator` may moderate; NotFound for an unknown status; one already deleted is
+    // returned as it is.
+    Result<model::Status> remove_as_moderator(const model::Account& moderator, Id status_id);
 
     // Follows an account (local) or asks a remote actor. Already following or asked: the
     // existing follow. Unprocessable for oneself; NotFound for an unknown or inactive target.
@@ -224,6 +231,8 @@ public:
 
 private:
     Status write(const std::function<Status(storage::Repositories&)>& work);
+    // Marks `status` deleted and tells federation (a local author's non-Instance status).
+    Status erase(const model::Status& status, const std::optional<model::Account>& author);
     void publish(std::span<const LiveEvent> events);
     Result<std::vector<model::Status>> timeline(const model::Account& reader,
         const std::function<Result<std::vector<model::Status>>(storage::Repositories&)>& query);

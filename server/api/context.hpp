@@ -12,6 +12,7 @@
 #include "core/services/oauth_service.hpp"
 #include "core/services/peer_service.hpp"
 #include "core/services/registration_service.hpp"
+#include "core/services/report_service.hpp"
 #include "federation/actor_resolver.hpp"
 #include "federation/inbox.hpp"
 #include "federation/outbox.hpp"
@@ -54,6 +55,7 @@ struct Context {
     services::GroupService* groups = nullptr;  // set before the routes are registered
     services::PeerService* peers = nullptr;   // set before the routes are registered
     services::InstanceSettingsService* instance_settings = nullptr;  // set before the routes are registered
+    services::ReportService* reports = nullptr; // set before the routes are registered
 };
 
 // The caller's identity, from `Authorization: Bearer` (a session or an OAuth access token) or

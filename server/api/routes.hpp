@@ -29,6 +29,11 @@ void register_search_routes(http::Router& router, Context& ctx);
 // /api/v1/confrere/groups… and the group timeline (routes_groups.cpp).
 void register_group_routes(http::Router& router, Context& ctx);
 void register_filter_routes(http::Router& router, Context& ctx);
+// POST /api/v1/reports and /api/v1/admin/reports… (routes_reports.cpp).
+void register_report_routes(http::Router& router, Context& ctx);
+// The confrere_action of a report's resolution (API) or the web form's action: dismiss (or
+// empty), remove_statuses, suspend; Unprocessable (field "confrere_action") otherwise.
+Result<services::ReportResolution> report_resolution(std::string_view action);
 
 // A remote account by handle (WebFinger when unknown), and a known remote account by id.
 http::Response remote_lookup(Context& ctx, const http::Request& req, std::string_view acct);
@@ -51,6 +56,7 @@ inline void register_all_routes(http::Router& router, Context& ctx)
     register_profile_routes(router, ctx);
     register_instance_routes(router, ctx);
     register_group_routes(router, ctx);
+    register_report_routes(router, ctx);
 }
 
 // A group here as Mastodon's Account entity ("group": true, members as followers).

@@ -1,5 +1,6 @@
 // Mastodon's admin API for the validation queue: /api/v1/admin/accounts.
 #include "server/api/account_json.hpp"
+#include "server/api/admin_actions.hpp"
 #include "server/api/routes.hpp"
 #include "server/http/form.hpp"
 
@@ -53,25 +54,33 @@ using Action = std::function<Result<model::Registration>(const model::Account& m
 
 void add_action(http::Router& router, Context& ctx, const char* verb, Action action)
 {
-    router.add("POST", std::string("/api/v1/admin/accounts/:id/") + verb,
-               [&ctx, action](const Request& req, const PathParams& p) {
-                   auto caller = authenticate(ctx, req, "admin:write:accounts");
-                   if (!caller)
-                       return http::error_response(caller.error());
-                   auto params = http::parse_params(req);
-                   if (!params)
-                       return http::error_response(params.error());
-                   auto id = parse_id(p.at("id"));
-                   if (!id)
-                       return http::error_response(id.error());
-                   auto decided = action(caller->auth.account, *id, *params);
-                   if (decided)
-                       ctx.public_cache.clear();  // the account may have appeared or vanished
-                   return registration_response(ctx, decided);
-               });
+    add_id_action(router, ctx, std::string("/api/v1/admin/accounts/:id/") + verb, "admin:write:accounts",
+                  [&ctx, action](const model::Account& moderator, Id id, const http::Params& params) {
+                      auto decided = action(moderator, id, params);
+                      if (decided)
+                          ctx.public_cache.clear();  // the account may have appeared or vanished
+                      return registration_response(ctx, decided);
+                  });
 }
 
 } // namespace
+
+void add_id_action(http::Router& router, Context& ctx, std::string pattern, std::string scope, IdAction action)
+{
+    router.add("POST", pattern, [&ctx, scope = std::move(scope), action = std::move(action)](
+                                    const Request& req, const PathParams& p) {
+        auto caller = authenticate(ctx, req, scope);
+        if (!caller)
+            return http::error_response(caller.error());
+        auto params = http::parse_params(req);
+        if (!params)
+            return http::error_response(params.error());
+        auto id = parse_id(p.at("id"));
+        if (!id)
+            return http::error_response(id.error());
+        return action(caller->auth.account, *id, *params);
+    });
+}
 
 void register_admin_routes(http::Router& router, Context& ctx)
 {

@@ -105,6 +105,7 @@ int serve(const Config& config, const std::filesystem::path& port_file)
         services::PostingLimits { config.status_max_characters });
     services::ProfileService profiles(**store, clock);
     services::GroupService groups(**store, clock, ids, outbox, social);
+    services::ReportService reports(**store, clock, ids, social, moderation);
     federation::VerifyPolicy verify_policy;
     verify_policy.expected_host = ctx.host;
     federation::RequestVerifier verifier(resolver, peers, clock, verify_policy);
@@ -117,6 +118,7 @@ int serve(const Config& config, const std::filesystem::path& port_file)
     ctx.groups = &groups;
     ctx.peers = &peers;
     ctx.instance_settings = &instance_settings;
+    ctx.reports = &reports;
     api::register_all_routes(router, ctx);
     auto web_ui = web::WebUi::load();
     if (!web_ui) {

@@ -90,6 +90,7 @@ Response profile_page(Visit& v, const model::Account& me, const PathParams& p)
     data.set("following", follow && follow->state == model::FollowState::Accepted);
     data.set("requested", follow && follow->state == model::FollowState::Pending);
     data.set("path", "/@" + std::string(p.at("username")));
+    data.set("report", "/report?account=" + std::string(s.ref.local ? "local:" : "remote:") + std::to_string(s.ref.id));
     if (s.local) {
         data.set("profession", profession_name(v, s.local->profession_code));
         data.set("note", s.local->note);

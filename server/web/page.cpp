@@ -42,8 +42,9 @@ Value nav_value(const Visit& visit, const model::Account& account)
         { "/groups", "nav.groups", true },
         { "/notifications", "nav.notifications", true }, { "/search", "nav.search", true },
         { profile, "nav.profile", true }, { "/settings", "nav.settings", true },
-        { "/admin/registrations", "nav.moderation", moderator }, { "/admin/peers", "nav.peers", admin },
-        { "/admin/statistics", "nav.statistics", admin }, { "/admin/settings", "nav.instance_settings", admin } };
+        { "/admin/registrations", "nav.moderation", moderator }, { "/moderation/reports", "nav.reports", moderator },
+        { "/admin/peers", "nav.peers", admin }, { "/admin/statistics", "nav.statistics", admin },
+        { "/admin/settings", "nav.instance_settings", admin } };
     Value list(Value::List {});
     for (const Item& item : items) {
         if (!item.shown)

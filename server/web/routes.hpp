@@ -21,6 +21,8 @@ void register_member_pages(http::Router& router, api::Context& ctx, const WebUi&
 void register_group_pages(http::Router& router, api::Context& ctx, const WebUi& ui);
 // /admin/registrations and decisions (moderation_pages.cpp).
 void register_moderation_pages(http::Router& router, api::Context& ctx, const WebUi& ui);
+// /report (members' report form) and /moderation/reports (the moderators' queue) (report_pages.cpp).
+void register_report_pages(http::Router& router, api::Context& ctx, const WebUi& ui);
 // /admin/peers and /admin/statistics, for admins (admin_pages.cpp).
 void register_admin_pages(http::Router& router, api::Context& ctx, const WebUi& ui);
 
@@ -32,6 +34,7 @@ inline void register_web_routes(http::Router& router, api::Context& ctx, const W
     register_member_pages(router, ctx, ui);
     register_group_pages(router, ctx, ui);
     register_moderation_pages(router, ctx, ui);
+    register_report_pages(router, ctx, ui);
     register_admin_pages(router, ctx, ui);
 }
 

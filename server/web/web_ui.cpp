@@ -62,7 +62,14 @@ constexpr std::string_view kCodeKeys[] = { "language.name", "nav.home", "nav.loc
     "follow.not_found", "settings.saved", "profile.title", "settings.title", "tag.title", "tag.empty",
     "peers.title", "peers.added", "peers.removed", "peers.state.trusted", "peers.state.blocked",
     "peers.mode.allowlist", "peers.mode.blocklist", "statistics.title", "nav.instance_settings",
-    "instance_settings.title", "instance_settings.saved", "register.closed" };
+    "instance_settings.title", "instance_settings.saved", "register.closed",
+    // reports (report_pages.cpp)
+    "nav.reports", "report.title", "report.self", "report.sent", "report.category.violation",
+    "report.category.violation.hint", "report.category.legal", "report.category.legal.hint",
+    "report.category.spam", "report.category.spam.hint", "report.category.other", "report.category.other.hint",
+    "report.action.none", "report.action.statuses_removed", "report.action.account_suspended", "reports.title",
+    "reports.notice.assigned", "reports.notice.unassigned", "reports.notice.dismissed", "reports.notice.removed",
+    "reports.notice.suspended", "reports.notice.reopened" };
 
 } // namespace
 

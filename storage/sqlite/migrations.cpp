@@ -516,6 +516,36 @@ ALTER TABLE accounts ADD COLUMN specialties TEXT NOT NULL DEFAULT '';
 CREATE INDEX interactions_announces_account ON interactions (actor_account_id, id) WHERE kind = 'announce';
 CREATE INDEX interactions_announces_remote ON interactions (actor_remote_id, id) WHERE kind = 'announce';
 )SQL"},
+    Migration{13, "reports", R"SQL(
+-- A member's report of an account (local or remote) to the moderators. The reporter is never
+-- shown to the reported member; the target is one of the two actor columns.
+CREATE TABLE reports (
+    id                INTEGER PRIMARY KEY,
+    reporter_id       INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+    target_account_id INTEGER REFERENCES accounts (id) ON DELETE CASCADE,
+    target_remote_id  INTEGER REFERENCES remote_actors (id) ON DELETE CASCADE,
+    category          TEXT NOT NULL CHECK (category IN ('spam', 'legal', 'violation', 'other')),
+    comment           TEXT NOT NULL DEFAULT '',
+    state             TEXT NOT NULL CHECK (state IN ('open', 'resolved')),
+    action_taken      TEXT NOT NULL DEFAULT 'none'
+                      CHECK (action_taken IN ('none', 'statuses_removed', 'account_suspended')),
+    resolved_by       INTEGER REFERENCES accounts (id) ON DELETE SET NULL,
+    resolved_at       INTEGER,
+    assigned_to       INTEGER REFERENCES accounts (id) ON DELETE SET NULL,
+    created_at        INTEGER NOT NULL,
+    updated_at        INTEGER NOT NULL,
+    CHECK ((target_account_id IS NULL) != (target_remote_id IS NULL))
+) STRICT;
+CREATE INDEX reports_queue ON reports (state, id);
+CREATE INDEX reports_target_account ON reports (target_account_id, id) WHERE target_account_id IS NOT NULL;
+CREATE INDEX reports_target_remote ON reports (target_remote_id, id) WHERE target_remote_id IS NOT NULL;
+CREATE INDEX reports_reporter ON reports (reporter_id, id);
+CREATE TABLE report_statuses (
+    report_id INTEGER NOT NULL REFERENCES reports (id) ON DELETE CASCADE,
+    status_id INTEGER NOT NULL REFERENCES statuses (id) ON DELETE CASCADE,
+    PRIMARY KEY (report_id, status_id)
+) STRICT, WITHOUT ROWID;
+)SQL"},
 };
 
 } // namespace

@@ -340,6 +340,20 @@ private:
     Connection& db_;
 };
 
+class SqliteReportRepository final : public ReportRepository {
+public:
+    explicit SqliteReportRepository(Connection& c) : db_(c) {}
+    Status insert(const model::Report& report) override;
+    Result<std::optional<model::Report>> find(Id id) override;
+    Result<std::vector<model::Report>> list(const ReportQuery& query) override;
+    Status update(const model::Report& report) override;
+    Result<std::int64_t> count(model::ReportState state) override;
+
+private:
+    Status load_statuses(model::Report& report);
+    Connection& db_;
+};
+
 class SqliteRepositories final : public Repositories {
 public:
     explicit SqliteRepositories(Connection& c)
@@ -364,6 +378,7 @@ public:
         , search_(c)
         , filters_(c)
         , groups_(c)
+        , reports_(c)
     { }
     AccountRepository& accounts() override { return accounts_; }
     SessionRepository& sessions() override { return sessions_; }
@@ -386,6 +401,7 @@ public:
     SearchRepository& search() override { return search_; }
     FilterRepository& filters() override { return filters_; }
     GroupRepository& groups() override { return groups_; }
+    ReportRepository& reports() override { return reports_; }
 
 private:
     SqliteAccountRepository accounts_;
@@ -409,6 +425,7 @@ private:
     SqliteSearchRepository search_;
     SqliteFilterRepository filters_;
     SqliteGroupRepository groups_;
+    SqliteReportRepository reports_;
 };
 
 } // namespace confrere::storage::sqlite

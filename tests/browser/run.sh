@@ -8,7 +8,7 @@
 # Environment:
 #   CONFRERE_BINARY            the binary under test
 #   CONFRERE_CHROMIUM          the browser (default /usr/bin/chromium)
-#   CONFRERE_BROWSER_TIMEOUT   seconds for the whole run (default 240)
+#   CONFRERE_BROWSER_TIMEOUT   seconds for the whole run (default 360)
 #   CONFRERE_SCREENSHOTS       directory for the screenshots (default docs/screenshots)
 set -euo pipefail
 
@@ -21,4 +21,9 @@ if [[ ! -x $chromium ]]; then
 fi
 # shellcheck source=SCRIPTDIR/../support/node-tests.sh
 source ../support/node-tests.sh
-run_node_tests "browser (Playwright)" "playwright-core" "${CONFRERE_BROWSER_TIMEOUT:-240}" --test-timeout=90000 "$@"
+# Every scenario file (*.test.mjs), one after the other, unless the arguments name files.
+files=(./*.test.mjs)
+for arg in "$@"; do
+    [[ $arg == *.mjs ]] && files=()
+done
+run_node_tests "browser (Playwright)" "playwright-core" "${CONFRERE_BROWSER_TIMEOUT:-360}" --test-timeout=90000 "$@" "${files[@]}"

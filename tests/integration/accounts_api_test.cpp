@@ -62,23 +62,6 @@ protected:
         return client.request("PATCH", "/api/v1/accounts/update_credentials", url_encode_form(fields),
             "application/x-www-form-urlencoded", {});
     }
-
-    // An OAuth token of `username` holding `scope` only.
-    std::string token_with_scope(const std::string& username, const std::string& scope)
-    {
-        auto app = instance_.client().post_form("/api/v1/apps",
-            { { "client_name", "Tusky" }, { "redirect_uris", "urn:ietf:wg:oauth:2.0:oob" },
-                { "scopes", scope } });
-        EXPECT_EQ(app.status, 200) << app;
-        auto doc = app.json();
-        auto token = instance_.client().post_form("/oauth/token",
-            { { "grant_type", "password" }, { "client_id", json_string(doc, "/client_id") },
-                { "client_secret", json_string(doc, "/client_secret") }, { "username", username },
-                { "password", fixture_password }, { "scope", scope } });
-        EXPECT_EQ(token.status, 200) << token;
-        auto granted = token.json();
-        return json_string(granted, "/access_token");
-    }
 };
 
 TEST_F(AccountsApi, ABookmarkShowsInTheStatusAndTheListPagedByItsOwnId)
@@ -360,7 +343,7 @@ TEST_F(AccountsApi, ARepeatedIdempotencyKeyReturnsTheSameStatusAndCreatesNoOther
 TEST_F(AccountsApi, EndpointsNeedTheirScope)
 {
     member("alice");
-    std::string token = token_with_scope("alice", "read:statuses");
+    std::string token = oauth_token("alice", "read:statuses");
     httplib::Headers bearer { { "Authorization", "Bearer " + token } };
     HttpClient client = instance_.client();
     EXPECT_TRUE(is_json_error(client.get("/api/v1/bookmarks", bearer), 403));

@@ -61,23 +61,6 @@ protected:
         return out;
     }
 
-    // An OAuth access token for `username` with `scope`, through the password grant.
-    std::string token(const std::string& username, const std::string& scope)
-    {
-        auto app = instance_.client().post_form("/api/v1/apps",
-            { { "client_name", "Tusky" }, { "redirect_uris", "urn:ietf:wg:oauth:2.0:oob" },
-                { "scopes", "read write" } });
-        EXPECT_EQ(app.status, 200) << app;
-        auto app_doc = app.json();
-        auto grant = instance_.client().post_form("/oauth/token",
-            { { "grant_type", "password" }, { "client_id", json_string(app_doc, "/client_id") },
-                { "client_secret", json_string(app_doc, "/client_secret") }, { "username", username },
-                { "password", fixture_password }, { "scope", scope } });
-        EXPECT_EQ(grant.status, 200) << grant;
-        auto doc = grant.json();
-        return json_string(doc, "/access_token");
-    }
-
     std::unique_ptr<HttpClient> alice_, bob_;
     std::string alice_id_, bob_id_;
 };
@@ -311,20 +294,20 @@ TEST_F(Notifications, BadTokensMissingScopesAndUnknownIdsAreRefusedInJson)
     EXPECT_TRUE(is_json_error(anonymous.get("/api/v1/markers?timeline[]=home"), 401));
 
     HttpClient statuses_only = instance_.client();
-    statuses_only.set_bearer(token("alice", "read:statuses"));
+    statuses_only.set_bearer(oauth_token("alice", "read:statuses"));
     EXPECT_TRUE(is_json_error(statuses_only.get("/api/v1/notifications"), 403));
     EXPECT_EQ(statuses_only.get("/api/v1/markers?timeline[]=home").status, 200)
         << "markers are read:statuses";
 
     HttpClient reader = instance_.client();
-    reader.set_bearer(token("alice", "read:notifications"));
+    reader.set_bearer(oauth_token("alice", "read:notifications"));
     EXPECT_EQ(reader.get("/api/v1/notifications").status, 200);
     EXPECT_EQ(reader.get("/api/v1/notifications/unread_count").status, 200);
     EXPECT_TRUE(is_json_error(reader.post_form("/api/v1/notifications/clear", {}), 403));
     EXPECT_TRUE(is_json_error(reader.post_form("/api/v1/markers", { { "home[last_read_id]", "1" } }), 403));
 
     HttpClient writer = instance_.client();
-    writer.set_bearer(token("alice", "read:notifications write:notifications"));
+    writer.set_bearer(oauth_token("alice", "read:notifications write:notifications"));
     EXPECT_EQ(writer.post_form("/api/v1/notifications/clear", {}).status, 200);
     EXPECT_TRUE(is_json_error(writer.get("/api/v1/notifications/123456789"), 404));
     EXPECT_TRUE(is_json_error(writer.get("/api/v1/notifications/not-an-id"), 404));

@@ -1,6 +1,7 @@
 #include "tests/integration/scenario.hpp"
 
 #include <algorithm>
+#include <regex>
 
 namespace confrere::testkit {
 
@@ -135,6 +136,20 @@ std::string field_description(const HttpResponse& response, const std::string& f
     return json_string(doc, ("/details/" + field + "/0/description").c_str());
 }
 
+std::string csrf_of(const HttpResponse& page)
+{
+    std::smatch m;
+    static const std::regex field(R"re(name="csrf" value="([^"]+)")re");
+    return std::regex_search(page.body, m, field) ? m[1].str() : "";
+}
+
+std::string account_id_of(HttpClient& client)
+{
+    auto me = client.get("/api/v1/accounts/verify_credentials");
+    EXPECT_EQ(me.status, 200) << me;
+    return json_string(me.json(), "/id");
+}
+
 IntegrationTest::IntegrationTest(InstanceOptions options)
     : instance_(CONFRERE_BINARY, std::move(options))
 {
@@ -223,6 +238,20 @@ void IntegrationTest::import_directory(const std::vector<ExtractPerson>& people,
     const auto result = instance_.admin("import-directory", path.string());
     if (result.exit_code != 0)
         ADD_FAILURE() << "import-directory failed: " << result;
+}
+
+std::string IntegrationTest::oauth_token(const std::string& username, const std::string& scope)
+{
+    auto app = instance_.client().post_form("/api/v1/apps",
+        { { "client_name", "Tusky" }, { "redirect_uris", "urn:ietf:wg:oauth:2.0:oob" }, { "scopes", scope } });
+    EXPECT_EQ(app.status, 200) << app;
+    auto app_doc = app.json();
+    auto grant = instance_.client().post_form("/oauth/token",
+        { { "grant_type", "password" }, { "client_id", json_string(app_doc, "/client_id") },
+            { "client_secret", json_string(app_doc, "/client_secret") }, { "username", username },
+            { "password", fixture_password }, { "scope", scope } });
+    EXPECT_EQ(grant.status, 200) << grant;
+    return json_string(grant.json(), "/access_token");
 }
 
 HttpResponse IntegrationTest::admin_account(const std::string& id)

@@ -54,6 +54,11 @@ std::vector<std::string> ids_of(const HttpResponse& response);
 std::string field_error(const HttpResponse& response, const std::string& field);
 // details.<field>[0].description of a 422 answer, or "".
 std::string field_description(const HttpResponse& response, const std::string& field);
+// The CSRF token of the first form of a web page ("" when it has none).
+std::string csrf_of(const HttpResponse& page);
+// The id of the account `client` is signed in as (GET verify_credentials; "" with a failure
+// recorded unless 200).
+std::string account_id_of(HttpClient& client);
 
 // A fresh instance, started in SetUp. Derived fixtures pass options to the constructor.
 class IntegrationTest : public ::testing::Test {
@@ -83,6 +88,10 @@ protected:
     // Writes an extract of `people` and imports it through the CLI (ADD_FAILURE if refused).
     void import_directory(const std::vector<ExtractPerson>& people,
                           const std::string& file_name = "extract.txt");
+
+    // An OAuth access token of `username` (fixture password) holding `scope` only, through the
+    // password grant of an application registered with `scope`.
+    std::string oauth_token(const std::string& username, const std::string& scope);
 
     // GET /api/v1/admin/accounts/:id as the moderator.
     HttpResponse admin_account(const std::string& id);

@@ -1,5 +1,5 @@
-// What the web UI's integration tests share: reading a page's CSRF token, looking for text in
-// a page, pressing a form's button as a browser does, and signing in through the login page.
+// What the web UI's integration tests share (beside scenario.hpp's csrf_of): looking for text
+// in a page, pressing a form's button as a browser does, and signing in through the login page.
 #pragma once
 
 #include "tests/integration/scenario.hpp"
@@ -9,14 +9,6 @@
 #include <string_view>
 
 namespace confrere::testkit {
-
-// The CSRF token of the first form of a page.
-inline std::string csrf_of(const HttpResponse& page)
-{
-    std::smatch m;
-    static const std::regex field(R"re(name="csrf" value="([^"]+)")re");
-    return std::regex_search(page.body, m, field) ? m[1].str() : "";
-}
 
 inline bool contains(const std::string& body, std::string_view text)
 {

@@ -170,7 +170,8 @@ TEST(Migrations, AVersionTwoDatabaseMigratesToThreeKeepingItsRows)
     db->store.reset();
     // Back to what version 2 left on disk.
     ASSERT_TRUE(testkit::exec_sql(db->database_path,
-        "DROP INDEX interactions_announces_account; DROP INDEX interactions_announces_remote;"
+        "DROP TABLE report_statuses; DROP TABLE reports; DELETE FROM schema_migrations WHERE version = 13;"
+        " DROP INDEX interactions_announces_account; DROP INDEX interactions_announces_remote;"
         " DELETE FROM schema_migrations WHERE version = 12;"
         " ALTER TABLE accounts DROP COLUMN specialties; DELETE FROM schema_migrations WHERE version = 11;"
         " DROP TABLE thread_moves; DELETE FROM schema_migrations WHERE version = 10;"
