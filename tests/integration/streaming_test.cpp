@@ -43,6 +43,17 @@ public:
 
     void send(const std::string& text) { ws_.write(net::buffer(text)); }
 
+    // Sends a subscription and returns once the server has handled it: messages are handled in
+    // order, so the error answering an unknown stream sent next comes back after it. Without
+    // this, a status posted at once may be delivered before the subscription exists.
+    bool subscribe(const std::string& message)
+    {
+        send(message);
+        send(R"({"type":"subscribe","stream":"everything"})");
+        auto answer = next();
+        return answer && answer->find("Unknown stream type") != std::string::npos;
+    }
+
     // The next text message, or nullopt after `timeout` or if the connection ended.
     std::optional<std::string> next(std::chrono::seconds timeout = 10s)
     {
@@ -182,7 +193,7 @@ TEST_F(StreamingTest, WebSocketWithTheTokenAsSubProtocolStreamsTheHomeTimeline)
     ASSERT_FALSE(ws.error()) << ws.error().message();
     // masto.js's `ws` aborts unless the offered sub-protocol is echoed.
     EXPECT_EQ(std::string(ws.response()[beast::http::field::sec_websocket_protocol]), alice_->session_token());
-    ws.send(R"({"type":"subscribe","stream":"user"})");
+    ASSERT_TRUE(ws.subscribe(R"({"type":"subscribe","stream":"user"})"));
 
     std::string id = post(*bob_, "Protocole de pansement mis à jour");
     auto update = ws.next_event("update");
@@ -306,7 +317,7 @@ TEST_F(StreamingTest, HashtagStreamsFollowTheTagTimelinesRule)
     // Carol does not follow Bob: she sees his tagged instance post, not his tagged followers-only one.
     WsClient ws(port(), "/api/v1/streaming", carol_->session_token());
     ASSERT_FALSE(ws.error());
-    ws.send(R"({"type":"subscribe","stream":"hashtag","tag":"PiedDiabetique"})");
+    ASSERT_TRUE(ws.subscribe(R"({"type":"subscribe","stream":"hashtag","tag":"PiedDiabetique"})"));
     SseClient sse(port(), "/api/v1/streaming/hashtag/local?tag=piedDIABETIQUE", carol_->session_token());
     ASSERT_TRUE(sse.wait_for("\r\n\r\n")) << sse.received();
     EXPECT_NE(sse.received().find("HTTP/1.1 200"), std::string::npos) << sse.received();
