@@ -4,14 +4,10 @@
 import assert from "node:assert/strict";
 import path from "node:path";
 import { after, before, test } from "node:test";
-import { fileURLToPath } from "node:url";
 
-import { chromium } from "playwright-core";
+import { startConfrere } from "../interop/lib/confrere.mjs";
+import { launchChromium, screenshots, signIn as signInAt } from "./lib/browser.mjs";
 
-import { DEFAULT_PASSWORD, startConfrere } from "../interop/lib/confrere.mjs";
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-const screenshots = process.env.CONFRERE_SCREENSHOTS ?? path.join(here, "..", "..", "docs", "screenshots");
 
 let instance;
 let browser;
@@ -24,10 +20,7 @@ before(async () => {
             { username: "marie", role: "moderator", firstName: "Marie", lastName: "Moderatrice" },
         ],
     });
-    browser = await chromium.launch({
-        executablePath: process.env.CONFRERE_CHROMIUM ?? "/usr/bin/chromium",
-        args: ["--headless", "--no-sandbox", "--disable-gpu"],
-    });
+    browser = await launchChromium();
 });
 
 after(async () => {
@@ -38,10 +31,7 @@ after(async () => {
 async function signedIn(username) {
     const context = await browser.newContext({ viewport: { width: 1024, height: 800 }, locale: "fr-FR" });
     const page = await context.newPage();
-    await page.goto(`${instance.baseUrl}/login`);
-    await page.fill("#login", username);
-    await page.fill("#password", DEFAULT_PASSWORD);
-    await page.click("main button[type=submit]");
+    await signInAt(page, instance.baseUrl, username);
     await page.waitForURL(/\/home$/);
     return { context, page };
 }

@@ -4,24 +4,17 @@
 import assert from "node:assert/strict";
 import path from "node:path";
 import { after, before, test } from "node:test";
-import { fileURLToPath } from "node:url";
-
-import { chromium } from "playwright-core";
 
 import { DEFAULT_PASSWORD, startConfrere } from "../interop/lib/confrere.mjs";
+import { launchChromium, screenshots, signIn as signInAt } from "./lib/browser.mjs";
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const screenshots = process.env.CONFRERE_SCREENSHOTS ?? path.join(here, "..", "..", "docs", "screenshots");
 
 let instance;
 let browser;
 
 before(async () => {
     instance = await startConfrere({ members: [{ username: "admin", role: "admin", firstName: "Anne", lastName: "Admin" }] });
-    browser = await chromium.launch({
-        executablePath: process.env.CONFRERE_CHROMIUM ?? "/usr/bin/chromium",
-        args: ["--headless", "--no-sandbox", "--disable-gpu"],
-    });
+    browser = await launchChromium();
 });
 
 after(async () => {
@@ -54,11 +47,8 @@ async function newPage({ width = 1024, height = 800, locale = "fr-FR" } = {}) {
     return { context, page };
 }
 
-async function signIn(page, login, password = DEFAULT_PASSWORD) {
-    await page.goto(`${instance.baseUrl}/login`);
-    await page.fill("#login", login);
-    await page.fill("#password", password);
-    await page.click("main button[type=submit]");
+function signIn(page, login, password = DEFAULT_PASSWORD) {
+    return signInAt(page, instance.baseUrl, login, password);
 }
 
 async function fillRegistration(page, { username, identifier, password = "Mot-de-passe-2024" }) {
