@@ -279,6 +279,21 @@ TimelinePage merge_timeline(
     return result;
 }
 
+// The boosts worth reading beside a page of statuses: when the statuses fill the page, a boost
+// past its last one (older, or newer for a min_id page) cannot enter it, so the boosts' query
+// stops there and reads (and checks) only those that can.
+storage::PageQuery boosts_query(const storage::PageQuery& page, const std::vector<model::Status>& statuses)
+{
+    storage::PageQuery q = page;
+    if (statuses.empty() || static_cast<int>(statuses.size()) < page.limit)
+        return q;
+    if (page.end == storage::PageEnd::Newest)
+        q.min_id = std::max(q.min_id.value_or(0), statuses.back().id);
+    else
+        q.max_id = q.max_id ? std::min(*q.max_id, statuses.front().id) : statuses.front().id;
+    return q;
+}
+
 } // namespace
 
 Result<model::TimelineEntry> SocialService::boost(const model::Account& reader, Id boost_id)
@@ -315,7 +330,7 @@ Result<TimelinePage> SocialService::home_timeline(const model::Account& reader, 
         auto statuses = repos.statuses().home_timeline(reader.id, query);
         if (!statuses)
             return forward(statuses);
-        auto boosts = read_boosts(repos, reader, query,
+        auto boosts = read_boosts(repos, reader, boosts_query(query, *statuses),
             [&](const storage::PageQuery& q) { return repos.interactions().home_boosts(reader.id, q); });
         if (!boosts)
             return forward(boosts);
@@ -349,7 +364,7 @@ Result<TimelinePage> SocialService::author_statuses(
             return forward(kept);
         std::vector<model::TimelineEntry> boosts;
         if (!query.exclude_reblogs) {
-            auto found = read_boosts(repos, reader, query.page, [&](const storage::PageQuery& q) {
+            auto found = read_boosts(repos, reader, boosts_query(query.page, *kept), [&](const storage::PageQuery& q) {
                 return repos.interactions().by_actor(model::InteractionKind::Announce, author, q);
             });
             if (!found)
